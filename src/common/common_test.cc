@@ -1,0 +1,82 @@
+#include <gtest/gtest.h>
+
+#include "common/byte_stream.h"
+#include "common/hash.h"
+#include "common/hex.h"
+#include "common/result.h"
+#include "common/status.h"
+#include "common/time_format.h"
+
+namespace strata::common {
+namespace {
+
+Result<int> Half(int x) {
+  if (x % 2 != 0) return Error(Code::kInvalidArgument, "odd");
+  return x / 2;
+}
+
+Result<int> Quarter(int x) {
+  STRATA_ASSIGN_OR_RETURN(int half, Half(x));
+  STRATA_ASSIGN_OR_RETURN(int quarter, Half(half));
+  return quarter;
+}
+
+TEST(StatusTest, OkAndError) {
+  EXPECT_TRUE(Status::Ok().ok());
+  Status s = Error(Code::kNoSuchKey, "gone");
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), Code::kNoSuchKey);
+  EXPECT_EQ(s.ToString(), "NoSuchKey: gone");
+  Status copy = s;
+  EXPECT_EQ(copy.message(), "gone");
+}
+
+TEST(ResultTest, PropagatesErrors) {
+  EXPECT_EQ(*Quarter(8), 2);
+  Result<int> r = Quarter(6);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+}
+
+TEST(HashTest, KnownDigests) {
+  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(HexEncode(Md5("")), "d41d8cd98f00b204e9800998ecf8427e");
+  // RFC 4231 test case 2.
+  EXPECT_EQ(HexEncode(HmacSha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "ab"));
+}
+
+TEST(HexTest, RoundTripsAndRejects) {
+  EXPECT_EQ(HexDecode("00ff10"), std::string("\x00\xff\x10", 3));
+  EXPECT_FALSE(HexDecode("0").has_value());
+  EXPECT_FALSE(HexDecode("zz").has_value());
+  EXPECT_EQ(Base64Encode(Md5("")), "1B2M2Y8AsgTpgAmY7PhCfg==");
+  EXPECT_EQ(Base64Decode("1B2M2Y8AsgTpgAmY7PhCfg=="), Md5(""));
+  EXPECT_EQ(Base64Decode("YQ=="), "a");
+  EXPECT_FALSE(Base64Decode("YQ=").has_value());
+  EXPECT_FALSE(Base64Decode("Y!==").has_value());
+}
+
+TEST(TimeFormatTest, FormatsAndParses) {
+  EXPECT_EQ(FormatAmzDate(1440938160), "20150830T123600Z");
+  EXPECT_EQ(FormatHttpDate(1440938160), "Sun, 30 Aug 2015 12:36:00 GMT");
+  EXPECT_EQ(FormatIso8601Millis(1440938160123), "2015-08-30T12:36:00.123Z");
+  EXPECT_EQ(ParseAmzDate("20150830T123600Z"), 1440938160);
+  EXPECT_FALSE(ParseAmzDate("2015-08-30T12:36:00Z").has_value());
+  EXPECT_EQ(ParseHttpDate("Sun, 30 Aug 2015 12:36:00 GMT"), 1440938160);
+  EXPECT_EQ(ParseHttpDate("2015-08-30T12:36:00.000Z"), 1440938160);
+  EXPECT_FALSE(ParseHttpDate("yesterday").has_value());
+}
+
+TEST(ByteStreamTest, ReadAllHonoursLimit) {
+  StringSource small("hello");
+  EXPECT_EQ(*ReadAll(small, 10), "hello");
+  StringSource big("hello world");
+  EXPECT_EQ(ReadAll(big, 5).status().code(), Code::kEntityTooLarge);
+}
+
+}  // namespace
+}  // namespace strata::common
