@@ -24,7 +24,9 @@ Digest::~Digest() = default;
 Digest::Digest(Digest&&) noexcept = default;
 Digest& Digest::operator=(Digest&&) noexcept = default;
 
-void Digest::Update(std::string_view data) { EVP_DigestUpdate(impl_->ctx, data.data(), data.size()); }
+void Digest::Update(std::string_view data) {
+  EVP_DigestUpdate(impl_->ctx, data.data(), data.size());
+}
 
 std::string Digest::Finish() {
   unsigned char out[EVP_MAX_MD_SIZE];

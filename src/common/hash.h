@@ -24,9 +24,9 @@ class Digest {
   std::unique_ptr<Impl> impl_;
 };
 
-std::string Sha256(std::string_view data);     // raw bytes
-std::string Sha256Hex(std::string_view data);  // lower-case hex
-std::string Md5(std::string_view data);        // raw bytes
+std::string Sha256(std::string_view data);                            // raw bytes
+std::string Sha256Hex(std::string_view data);                         // lower-case hex
+std::string Md5(std::string_view data);                               // raw bytes
 std::string HmacSha256(std::string_view key, std::string_view data);  // raw bytes
 
 // Compares in time independent of where the inputs first differ.

@@ -15,7 +15,7 @@ class [[nodiscard]] Result {
  public:
   // Implicit from a value and from a (failed) Status, so `return value;` and
   // `return Error(...);` both read naturally.
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : status_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!status_.ok() && "Result built from an OK status has no value");
     if (status_.ok()) status_ = Status(Code::kInternal, "Result built from OK status");

@@ -107,8 +107,8 @@ inline Status Error(Code code, std::string message) { return Status(code, std::m
 }  // namespace strata::common
 
 // Returns the status from the enclosing function when `expr` fails.
-#define STRATA_RETURN_IF_ERROR(expr)                    \
-  do {                                                  \
-    ::strata::common::Status strata_status_ = (expr);   \
-    if (!strata_status_.ok()) return strata_status_;    \
+#define STRATA_RETURN_IF_ERROR(expr)                  \
+  do {                                                \
+    ::strata::common::Status strata_status_ = (expr); \
+    if (!strata_status_.ok()) return strata_status_;  \
   } while (false)

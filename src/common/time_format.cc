@@ -1,8 +1,8 @@
 #include "common/time_format.h"
 
-#include <ctime>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 
 namespace strata::common {
 namespace {

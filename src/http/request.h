@@ -11,10 +11,10 @@
 namespace strata::http {
 
 struct Request {
-  std::string method;       // "GET", upper-case as received
-  std::string target;       // raw request-target: "/bucket/key%20x?list-type=2"
-  std::string path;         // target before '?', still percent-encoded
-  std::string query;        // target after '?', still percent-encoded; "" if none
+  std::string method;  // "GET", upper-case as received
+  std::string target;  // raw request-target: "/bucket/key%20x?list-type=2"
+  std::string path;    // target before '?', still percent-encoded
+  std::string query;   // target after '?', still percent-encoded; "" if none
   Headers headers;
   // Content-Length when given; absent for no body or chunked transfer.
   std::optional<uint64_t> content_length;

@@ -18,8 +18,7 @@ class ResponseWriter {
   // Sends the status line and headers. content_length is the exact number of
   // body bytes that WriteBody will deliver (0 for none). For a HEAD request
   // the server sends the Content-Length header but no body.
-  virtual common::Status WriteHead(int status, const Headers& headers,
-                                   uint64_t content_length) = 0;
+  virtual common::Status WriteHead(int status, const Headers& headers, uint64_t content_length) = 0;
   virtual common::Status WriteBody(std::span<const char> data) = 0;
   virtual bool head_written() const = 0;
   // Asks the server to close the connection after this response (for example

@@ -58,7 +58,7 @@ struct ListQuery {
 };
 
 struct ListPage {
-  std::vector<ObjectRecord> objects;       // in byte order of key
+  std::vector<ObjectRecord> objects;         // in byte order of key
   std::vector<std::string> common_prefixes;  // in byte order, each ends with the delimiter
   bool truncated = false;
   // The last object key or common prefix in this page (the next page's
@@ -85,8 +85,8 @@ class MetaStore {
   // Inserts or replaces the object atomically. Returns the record it replaced
   // (so the caller can release its data), or nullopt. kNoSuchBucket;
   // kPreconditionFailed when the condition does not hold.
-  virtual common::Result<std::optional<ObjectRecord>> PutObject(const ObjectRecord& object,
-                                                                const WriteCondition& condition) = 0;
+  virtual common::Result<std::optional<ObjectRecord>> PutObject(
+      const ObjectRecord& object, const WriteCondition& condition) = 0;
   // Returns the deleted record, or nullopt when there was none. kNoSuchBucket.
   virtual common::Result<std::optional<ObjectRecord>> DeleteObject(std::string_view bucket,
                                                                    std::string_view key) = 0;

@@ -16,14 +16,34 @@ namespace strata::s3 {
 
 namespace op {
 struct ListBuckets {};
-struct CreateBucket { std::string bucket; };
-struct HeadBucket { std::string bucket; };
-struct DeleteBucket { std::string bucket; };
-struct GetBucketLocation { std::string bucket; };
-struct ListObjects { std::string bucket; };    // GET /bucket (v1)
-struct ListObjectsV2 { std::string bucket; };  // GET /bucket?list-type=2
-struct DeleteObjects { std::string bucket; };  // POST /bucket?delete
-struct PutObject { std::string bucket; std::string key; };
+struct CreateBucket {
+  std::string bucket;
+};
+struct HeadBucket {
+  std::string bucket;
+};
+struct DeleteBucket {
+  std::string bucket;
+};
+struct GetBucketLocation {
+  std::string bucket;
+};
+// GET /bucket (v1).
+struct ListObjects {
+  std::string bucket;
+};
+// GET /bucket?list-type=2.
+struct ListObjectsV2 {
+  std::string bucket;
+};
+// POST /bucket?delete.
+struct DeleteObjects {
+  std::string bucket;
+};
+struct PutObject {
+  std::string bucket;
+  std::string key;
+};
 // PUT with x-amz-copy-source. source_key is decoded; source_version_id may be "".
 struct CopyObject {
   std::string bucket;
@@ -32,9 +52,18 @@ struct CopyObject {
   std::string source_key;
   std::string source_version_id;
 };
-struct GetObject { std::string bucket; std::string key; };
-struct HeadObject { std::string bucket; std::string key; };
-struct DeleteObject { std::string bucket; std::string key; };
+struct GetObject {
+  std::string bucket;
+  std::string key;
+};
+struct HeadObject {
+  std::string bucket;
+  std::string key;
+};
+struct DeleteObject {
+  std::string bucket;
+  std::string key;
+};
 // A real S3 operation Strata does not implement yet: answered with
 // NotImplemented naming the operation, never a silent wrong answer.
 struct Unsupported {
@@ -44,11 +73,10 @@ struct Unsupported {
 };
 }  // namespace op
 
-using Endpoint =
-    std::variant<op::ListBuckets, op::CreateBucket, op::HeadBucket, op::DeleteBucket,
-                 op::GetBucketLocation, op::ListObjects, op::ListObjectsV2, op::DeleteObjects,
-                 op::PutObject, op::CopyObject, op::GetObject, op::HeadObject, op::DeleteObject,
-                 op::Unsupported>;
+using Endpoint = std::variant<op::ListBuckets, op::CreateBucket, op::HeadBucket, op::DeleteBucket,
+                              op::GetBucketLocation, op::ListObjects, op::ListObjectsV2,
+                              op::DeleteObjects, op::PutObject, op::CopyObject, op::GetObject,
+                              op::HeadObject, op::DeleteObject, op::Unsupported>;
 
 struct RouteConfig {
   // Base domains for virtual-host-style requests: with "s3.example.com",
@@ -62,21 +90,43 @@ struct Route {
   http::QueryParams query;  // decoded query parameters, in order
 };
 
-// Errors: kInvalidBucketName, kKeyTooLong (key over 1024 bytes),
-// kInvalidObjectName (key not valid UTF-8), kMethodNotAllowed,
-// kInvalidArgument (bad query values), kInvalidRequest (malformed target).
+// Routing: virtual-host style when Host (port and trailing dot dropped,
+// case-insensitive) ends in "." + one of config.domains (the longest match
+// wins): the host prefix is the bucket and the whole path the key. Otherwise
+// path style, "/bucket/key". The path is percent-decoded after splitting, so
+// "%2F" belongs to the key. Query parameters that name an S3 sub-resource
+// (acl, tagging, uploads, uploadId, ...) select the operation; all others
+// (prefix, versionId, partNumber, X-Amz-*, x-id, ...) are arguments. Real S3
+// operations Strata lacks become op::Unsupported.
+// Every bucket name must pass IsValidBucketName, for every operation (Strata
+// never created a legacy-named bucket, so none can exist).
+// Errors: kInvalidBucketName (also for the bucket of x-amz-copy-source),
+// kKeyTooLong (key over 1024 bytes), kInvalidObjectName (key not valid UTF-8),
+// kMethodNotAllowed (method not defined on that resource or sub-resource),
+// kInvalidArgument (bad max-keys, list-type, fetch-owner, partNumber outside
+// 1..10000 or without uploadId on PUT, malformed x-amz-copy-source),
+// kInvalidEncodingType (encoding-type other than "url"), kInvalidRequest
+// (malformed target or query escapes, two sub-resources in one request).
+// Thread-safe; no I/O.
 common::Result<Route> ParseEndpoint(const http::Request& request, const RouteConfig& config);
 
-// "PutObject", for logs and metrics.
+// "PutObject", for logs and metrics. For op::Unsupported the view points into
+// `endpoint`, which must outlive it.
 std::string_view OperationName(const Endpoint& endpoint);
-// IAM action such as "s3:PutObject", for the policy engine.
+// IAM action such as "s3:PutObject", for the policy engine. Views are static.
+// The action does not depend on versionId: callers needing
+// s3:GetObjectVersion / s3:DeleteObjectVersion refine it from Route::query.
+// "" for an op::Unsupported whose operation ParseEndpoint never produces
+// (the policy engine then matches nothing and denies).
 std::string_view IamAction(const Endpoint& endpoint);
 // Bucket the operation addresses, "" for ListBuckets.
 const std::string& BucketOf(const Endpoint& endpoint);
 
 // S3 bucket naming rules for new buckets: 3-63 characters of a-z, 0-9, '.',
-// '-'; starts and ends with a letter or digit; no "..", not an IP address, no
-// "xn--" prefix or "-s3alias" suffix.
+// '-'; starts and ends with a letter or digit; no "..", not an IP address
+// (four dot-separated digit runs), none of the prefixes AWS reserves ("xn--",
+// "sthree-", "amzn-s3-demo-") or suffixes ("-s3alias", "--ol-s3", ".mrap",
+// "--x-s3", "--table-s3").
 bool IsValidBucketName(std::string_view name);
 
 }  // namespace strata::s3

@@ -1,0 +1,117 @@
+#include "app/server_command.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <thread>
+
+#include "app/root_credentials.h"
+#include "app/root_handler.h"
+#include "auth/sigv4/verifier.h"
+#include "common/clock.h"
+#include "common/random.h"
+#include "http/server.h"
+#include "meta/sqlite/sqlite_meta_store.h"
+#include "s3/s3_handler.h"
+#include "service/bucket_service.h"
+#include "service/object_service.h"
+#include "storage/simple/file_object_store.h"
+
+namespace strata::app {
+namespace {
+
+int Fail(const std::string& what, const common::Status& status) {
+  spdlog::error("{}: {}", what, status.ToString());
+  return 1;
+}
+
+void PrintGeneratedCredential(const auth::Credential& c, const std::filesystem::path& file) {
+  // Printed to stdout once, on the start that generated it, and never logged.
+  std::printf(
+      "\nGenerated root credentials (shown once; stored in %s):\n"
+      "  Access key: %s\n  Secret key: %s\n"
+      "Set STRATA_ROOT_USER and STRATA_ROOT_PASSWORD to choose your own.\n\n",
+      file.c_str(), c.access_key.c_str(), c.secret_key.c_str());
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int RunServer(const ServerConfig& config) {
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  // Every thread the server starts inherits this mask, so the signals reach
+  // only the sigwait below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto address = ParseAddress(config.address);
+  if (!address.ok()) return Fail("bad --address", address.status());
+
+  common::SecureRandom random;
+  common::SystemClock clock;
+  std::filesystem::path meta_dir = config.dir / "meta";
+  std::error_code ec;
+  std::filesystem::create_directories(meta_dir, ec);
+  if (ec)
+    return Fail("cannot create " + meta_dir.string(),
+                common::Error(common::Code::kUnavailable, ec.message()));
+
+  auto meta = meta::sqlite::SqliteMetaStore::Open((meta_dir / "strata.db").string());
+  if (!meta.ok()) return Fail("cannot open metadata", meta.status());
+  auto store = storage::FileObjectStore::Open(DrivePaths(config), random);
+  if (!store.ok()) return Fail("cannot open drives", store.status());
+
+  RootCredentialSource source;
+  if (const char* v = std::getenv("STRATA_ROOT_USER")) source.env_user = v;
+  if (const char* v = std::getenv("STRATA_ROOT_PASSWORD")) source.env_password = v;
+  std::filesystem::path credential_file = meta_dir / "root-credentials.json";
+  auto root = LoadRootCredential(source, credential_file, random);
+  if (!root.ok()) return Fail("root credentials", root.status());
+  if (root->generated) PrintGeneratedCredential(root->credential, credential_file);
+
+  auth::StaticCredentialStore credentials({root->credential});
+  auth::SigV4Verifier verifier(credentials, clock);
+  service::BucketService buckets(**meta, clock);
+  service::ObjectService objects(**meta, **store, clock);
+  s3::S3Options s3_options;
+  s3_options.route.domains = config.domains;
+  s3_options.region = config.region;
+  s3::S3Handler s3_handler(s3_options, verifier, buckets, objects);
+  RootHandler root_handler(s3_handler, **meta);
+
+  http::ServerOptions options;
+  options.address = address->host;
+  options.port = address->port;
+  options.tls_cert_file = config.tls_cert;
+  options.tls_key_file = config.tls_key;
+  options.worker_threads = static_cast<size_t>(config.workers);
+  options.max_inflight = static_cast<size_t>(config.max_inflight);
+  http::Server server(options, root_handler);
+  common::Status started = server.Start();
+  if (!started.ok()) return Fail("cannot listen on " + config.address, started);
+  spdlog::info("Strata listening on {}:{} ({}), data in {}", address->host, server.BoundPort(),
+               config.tls_cert.empty() ? "http" : "http+https", config.dir.string());
+
+  int received = 0;
+  sigwait(&signals, &received);
+  spdlog::info("signal {}: draining (up to {} s); a second signal exits at once", received,
+               config.shutdown_timeout_s);
+  std::thread second_signal([signals] {
+    int again = 0;
+    sigwait(&signals, &again);
+    _exit(130);
+  });
+  second_signal.detach();
+  server.Stop(std::chrono::seconds(config.shutdown_timeout_s));
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace strata::app

@@ -1,0 +1,69 @@
+#include "app/server_config.h"
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+
+namespace strata::app {
+
+void AddServerFlags(CLI::App& sub, ServerConfig& config) {
+  sub.add_option("dir", config.dir, "Data folder: metadata in DIR/meta, drives DIR/drive1..6")
+      ->envname("STRATA_DIR");
+  sub.add_option("--address", config.address, "HOST:PORT to listen on")->envname("STRATA_ADDRESS");
+  sub.add_option("--drives", config.drives,
+                 "Drive folders, comma-separated (default DIR/drive1..6)")
+      ->delimiter(',')
+      ->envname("STRATA_DRIVES");
+  sub.add_option("--domain", config.domains,
+                 "Base domain(s) for virtual-host-style requests (bucket.DOMAIN)")
+      ->delimiter(',')
+      ->envname("STRATA_DOMAIN");
+  sub.add_option("--region", config.region, "Region reported to clients")->envname("STRATA_REGION");
+  sub.add_option("--tls-cert", config.tls_cert, "PEM certificate: serve HTTPS on the same port")
+      ->envname("STRATA_TLS_CERT");
+  sub.add_option("--tls-key", config.tls_key, "PEM private key for --tls-cert")
+      ->envname("STRATA_TLS_KEY");
+  sub.add_option("--log-level", config.log_level, "trace, debug, info, warn, error")
+      ->envname("STRATA_LOG_LEVEL");
+  sub.add_option("--shutdown-timeout", config.shutdown_timeout_s,
+                 "Seconds in-flight requests get to finish on SIGTERM")
+      ->envname("STRATA_SHUTDOWN_TIMEOUT");
+  sub.add_option("--workers", config.workers, "Threads serving requests")
+      ->envname("STRATA_WORKERS")
+      ->check(CLI::Range(1, 4096));
+  sub.add_option("--max-inflight", config.max_inflight,
+                 "Requests in flight before answering 503 SlowDown")
+      ->envname("STRATA_MAX_INFLIGHT")
+      ->check(CLI::Range(1, 1 << 20));
+}
+
+common::Result<HostPort> ParseAddress(std::string_view address) {
+  size_t colon = address.rfind(':');
+  if (colon == std::string_view::npos) {
+    return common::Error(common::Code::kInvalidArgument,
+                         "address must be HOST:PORT, got '" + std::string(address) + "'");
+  }
+  HostPort out;
+  std::string_view host = address.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  out.host = host.empty() ? "0.0.0.0" : std::string(host);
+  std::string_view port = address.substr(colon + 1);
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), out.port);
+  if (port.empty() || ec != std::errc() || end != port.data() + port.size()) {
+    return common::Error(common::Code::kInvalidArgument,
+                         "invalid port in address '" + std::string(address) + "'");
+  }
+  return out;
+}
+
+std::vector<std::filesystem::path> DrivePaths(const ServerConfig& config) {
+  std::vector<std::filesystem::path> drives;
+  for (const auto& d : config.drives) drives.emplace_back(d);
+  if (drives.empty()) {
+    for (int i = 1; i <= 6; ++i) drives.push_back(config.dir / ("drive" + std::to_string(i)));
+  }
+  return drives;
+}
+
+}  // namespace strata::app

@@ -1,0 +1,46 @@
+// `strata server` configuration: flags first, then STRATA_* environment
+// variables (CLI11 resolves both), then defaults.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace CLI {
+class App;
+}
+
+namespace strata::app {
+
+struct ServerConfig {
+  std::string address = ":9000";  // HOST:PORT; empty host means every interface
+  std::filesystem::path dir = "./data";
+  std::vector<std::string> drives;  // default: DIR/drive1..DIR/drive6
+  std::vector<std::string> domains;
+  std::string region = "us-east-1";
+  std::string tls_cert;
+  std::string tls_key;
+  std::string log_level = "info";
+  int shutdown_timeout_s = 30;
+  int workers = 32;
+  int max_inflight = 256;
+};
+
+// Registers the flags of `strata server` on sub, writing into config.
+void AddServerFlags(CLI::App& sub, ServerConfig& config);
+
+struct HostPort {
+  std::string host;
+  uint16_t port = 0;
+};
+// "127.0.0.1:9000", ":9000", "[::1]:9000", "localhost:0".
+common::Result<HostPort> ParseAddress(std::string_view address);
+
+// The drive folders to use: --drives, or six under dir.
+std::vector<std::filesystem::path> DrivePaths(const ServerConfig& config);
+
+}  // namespace strata::app

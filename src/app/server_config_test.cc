@@ -1,0 +1,37 @@
+#include "app/server_config.h"
+
+#include <gtest/gtest.h>
+
+namespace strata::app {
+namespace {
+
+TEST(ServerConfigTest, ParsesAddresses) {
+  auto a = ParseAddress(":9000");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->host, "0.0.0.0");
+  EXPECT_EQ(a->port, 9000);
+  auto b = ParseAddress("127.0.0.1:0");
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->host, "127.0.0.1");
+  EXPECT_EQ(b->port, 0);
+  auto c = ParseAddress("[::1]:8080");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->host, "::1");
+  for (const char* bad : {"9000", "host:", "host:port", "host:70000", "host:12x"}) {
+    EXPECT_FALSE(ParseAddress(bad).ok()) << bad;
+  }
+}
+
+TEST(ServerConfigTest, DefaultDrivesAreSixUnderDir) {
+  ServerConfig config;
+  config.dir = "/srv/strata";
+  auto drives = DrivePaths(config);
+  ASSERT_EQ(drives.size(), 6u);
+  EXPECT_EQ(drives[0], "/srv/strata/drive1");
+  EXPECT_EQ(drives[5], "/srv/strata/drive6");
+  config.drives = {"/a", "/b"};
+  EXPECT_EQ(DrivePaths(config).size(), 2u);
+}
+
+}  // namespace
+}  // namespace strata::app

@@ -1,0 +1,68 @@
+// Helpers shared by the files of the MetaStore contract suite.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "common/result.h"
+#include "common/status.h"
+#include "meta/meta_store.h"
+
+namespace strata::meta::contract {
+
+// A bucket owned by "owner-1", created at a fixed time.
+Bucket MakeBucket(std::string_view name, std::string_view owner = "owner-1");
+
+// An object with every field set to a value derived from its key, so a
+// round trip that mixes up rows or columns is caught.
+ObjectRecord MakeObject(std::string_view bucket, std::string_view key,
+                        std::string_view etag = "0123456789abcdef0123456789abcdef");
+
+// Success when every field of the two records is equal; otherwise names the
+// first field that differs.
+::testing::AssertionResult SameRecord(const ObjectRecord& expected, const ObjectRecord& actual);
+
+}  // namespace strata::meta::contract
+
+namespace strata::meta::contract {
+
+inline const common::Status& StatusOf(const common::Status& status) { return status; }
+template <typename T>
+const common::Status& StatusOf(const common::Result<T>& result) {
+  return result.status();
+}
+
+}  // namespace strata::meta::contract
+
+// EXPECT/ASSERT that a Status or Result is OK, printing the error if not.
+#define STRATA_EXPECT_OK(expr)                                                       \
+  do {                                                                               \
+    const auto& strata_expect_ = (expr);                                             \
+    const auto& strata_status_ = ::strata::meta::contract::StatusOf(strata_expect_); \
+    EXPECT_TRUE(strata_status_.ok()) << strata_status_.ToString();                   \
+  } while (false)
+#define STRATA_ASSERT_OK(expr)                                                       \
+  do {                                                                               \
+    const auto& strata_assert_ = (expr);                                             \
+    const auto& strata_status_ = ::strata::meta::contract::StatusOf(strata_assert_); \
+    ASSERT_TRUE(strata_status_.ok()) << strata_status_.ToString();                   \
+  } while (false)
+// EXPECT that a Status or Result failed with `code`.
+#define STRATA_EXPECT_CODE(expr, expected_code)                                                \
+  do {                                                                                         \
+    const auto& strata_expect_ = (expr);                                                       \
+    EXPECT_EQ(                                                                                 \
+        ::strata::common::CodeName(::strata::meta::contract::StatusOf(strata_expect_).code()), \
+        ::strata::common::CodeName(expected_code))                                             \
+        << ::strata::meta::contract::StatusOf(strata_expect_).ToString();                      \
+  } while (false)
+// `STRATA_ASSERT_OK_AND_ASSIGN(auto x, Compute());` in a test body.
+#define STRATA_ASSERT_OK_AND_ASSIGN(lhs, expr) \
+  STRATA_ASSERT_OK_AND_ASSIGN_IMPL_(STRATA_CONCAT_(strata_test_result_, __LINE__), lhs, expr)
+#define STRATA_ASSERT_OK_AND_ASSIGN_IMPL_(tmp, lhs, expr) \
+  auto tmp = (expr);                                      \
+  ASSERT_TRUE(tmp.ok()) << tmp.status().ToString();       \
+  lhs = std::move(tmp).value()

@@ -1,0 +1,338 @@
+#include "meta/meta_store_contract.h"
+
+#include <stdlib.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "meta/internal/contract_util.h"
+
+namespace strata::meta::contract {
+
+using common::Code;
+
+void PrintTo(const MetaStoreContractParam& param, std::ostream* os) { *os << param.name; }
+
+std::string MetaStoreContractParamName(
+    const ::testing::TestParamInfo<MetaStoreContractParam>& info) {
+  return info.param.name;
+}
+
+Bucket MakeBucket(std::string_view name, std::string_view owner) {
+  return Bucket{.name = std::string(name),
+                .region = "eu-west-1",
+                .owner = std::string(owner),
+                .created_ms = 1700000000123};
+}
+
+ObjectRecord MakeObject(std::string_view bucket, std::string_view key, std::string_view etag) {
+  ObjectRecord object;
+  object.bucket = bucket;
+  object.key = key;
+  object.size = key.size() * 1000 + 7;
+  object.etag = etag;
+  object.content_type = "application/x-" + std::to_string(key.size());
+  object.user_metadata = {{"origin", std::string(key)}, {"empty", ""}};
+  object.system_metadata = {{"cache-control", "no-cache"}};
+  object.last_modified_ms = 1700000000000 + static_cast<int64_t>(key.size());
+  object.storage_class = "STANDARD";
+  object.data_ref = "ref:" + std::string(key);
+  return object;
+}
+
+::testing::AssertionResult SameRecord(const ObjectRecord& expected, const ObjectRecord& actual) {
+  auto differs = [](std::string_view field) {
+    return ::testing::AssertionFailure() << "field '" << field << "' differs";
+  };
+  if (expected.bucket != actual.bucket) return differs("bucket");
+  if (expected.key != actual.key) return differs("key");
+  if (expected.size != actual.size) return differs("size");
+  if (expected.etag != actual.etag) return differs("etag");
+  if (expected.content_type != actual.content_type) return differs("content_type");
+  if (expected.user_metadata != actual.user_metadata) return differs("user_metadata");
+  if (expected.system_metadata != actual.system_metadata) return differs("system_metadata");
+  if (expected.last_modified_ms != actual.last_modified_ms) return differs("last_modified_ms");
+  if (expected.storage_class != actual.storage_class) return differs("storage_class");
+  if (expected.data_ref != actual.data_ref) return differs("data_ref");
+  return ::testing::AssertionSuccess();
+}
+
+void MetaStoreContractTest::SetUp() {
+  std::error_code ec;
+  std::filesystem::path base = std::filesystem::temp_directory_path(ec);
+  ASSERT_FALSE(ec) << ec.message();
+  std::string pattern = (base / "strata-meta-XXXXXX").string();
+  ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+  dir_ = pattern;
+  auto store = GetParam().factory(dir_);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  store_ = std::move(store).value();
+}
+
+void MetaStoreContractTest::TearDown() {
+  store_.reset();
+  if (!dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+}
+
+namespace {
+
+// --- Buckets ---------------------------------------------------------------
+
+TEST_P(MetaStoreContractTest, CreateThenGetBucket) {
+  STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("photos")));
+  STRATA_ASSERT_OK_AND_ASSIGN(Bucket bucket, store().GetBucket("photos"));
+  EXPECT_EQ(bucket.name, "photos");
+  EXPECT_EQ(bucket.region, "eu-west-1");
+  EXPECT_EQ(bucket.owner, "owner-1");
+  EXPECT_EQ(bucket.created_ms, 1700000000123);
+}
+
+TEST_P(MetaStoreContractTest, EmptyRegionRoundTrips) {
+  Bucket in = MakeBucket("plain");
+  in.region = "";
+  STRATA_ASSERT_OK(store().CreateBucket(in));
+  STRATA_ASSERT_OK_AND_ASSIGN(Bucket out, store().GetBucket("plain"));
+  EXPECT_EQ(out.region, "");
+}
+
+TEST_P(MetaStoreContractTest, CreateExistingBucketFailsByOwner) {
+  STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("taken", "alice")));
+  STRATA_EXPECT_CODE(store().CreateBucket(MakeBucket("taken", "alice")),
+                     Code::kBucketAlreadyOwnedByYou);
+  STRATA_EXPECT_CODE(store().CreateBucket(MakeBucket("taken", "bob")), Code::kBucketAlreadyExists);
+  // The failed creates changed nothing.
+  STRATA_ASSERT_OK_AND_ASSIGN(Bucket bucket, store().GetBucket("taken"));
+  EXPECT_EQ(bucket.owner, "alice");
+}
+
+TEST_P(MetaStoreContractTest, GetMissingBucket) {
+  STRATA_EXPECT_CODE(store().GetBucket("nope"), Code::kNoSuchBucket);
+}
+
+TEST_P(MetaStoreContractTest, ListBucketsInByteOrder) {
+  STRATA_ASSERT_OK_AND_ASSIGN(std::vector<Bucket> none, store().ListBuckets());
+  EXPECT_TRUE(none.empty());
+  for (const char* name : {"b", "ab", "a.b", "a-b", "a0", "a", "zz"}) {
+    STRATA_ASSERT_OK(store().CreateBucket(MakeBucket(name)));
+  }
+  STRATA_ASSERT_OK_AND_ASSIGN(std::vector<Bucket> buckets, store().ListBuckets());
+  std::vector<std::string> names;
+  for (const Bucket& bucket : buckets) names.push_back(bucket.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"a", "a-b", "a.b", "a0", "ab", "b", "zz"}));
+}
+
+TEST_P(MetaStoreContractTest, DeleteBucket) {
+  STRATA_EXPECT_CODE(store().DeleteBucket("nope"), Code::kNoSuchBucket);
+  STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("gone")));
+  STRATA_ASSERT_OK(store().DeleteBucket("gone"));
+  STRATA_EXPECT_CODE(store().GetBucket("gone"), Code::kNoSuchBucket);
+  STRATA_EXPECT_CODE(store().DeleteBucket("gone"), Code::kNoSuchBucket);
+  // The name is free again, for anyone.
+  STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("gone", "someone-else")));
+  STRATA_ASSERT_OK_AND_ASSIGN(Bucket bucket, store().GetBucket("gone"));
+  EXPECT_EQ(bucket.owner, "someone-else");
+}
+
+TEST_P(MetaStoreContractTest, DeleteBucketNotEmpty) {
+  STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("full")));
+  STRATA_ASSERT_OK(store().PutObject(MakeObject("full", "k"), {}));
+  STRATA_EXPECT_CODE(store().DeleteBucket("full"), Code::kBucketNotEmpty);
+  STRATA_EXPECT_OK(store().GetBucket("full"));
+  STRATA_EXPECT_OK(store().GetObject("full", "k"));
+  STRATA_ASSERT_OK(store().DeleteObject("full", "k"));
+  STRATA_EXPECT_OK(store().DeleteBucket("full"));
+}
+
+// --- Objects ---------------------------------------------------------------
+
+TEST_P(MetaStoreContractTest, PutThenGetRoundTripsEveryField) {
+  STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("b")));
+  ObjectRecord in;
+  in.bucket = "b";
+  in.key = "dir/Ünïcødé 日本語 🎉.txt";
+  in.size = uint64_t{1} << 40;
+  in.etag = "9e107d9d372bb6826bd81d3542a419d6-3";
+  in.content_type = "text/plain; charset=utf-8";
+  // Order and repeated names are kept; values may be empty or non-ASCII, and
+  // may contain JSON's special characters.
+  in.user_metadata = {{"zeta", "last-first"},
+                      {"名前", "値 ✓"},
+                      {"empty", ""},
+                      {"quote", "say \"hi\"\\ \n\t"},
+                      {"zeta", "again"}};
+  in.system_metadata = {{"content-encoding", "gzip"},
+                        {"content-disposition", "attachment; filename=\"ü.txt\""},
+                        {"expires", ""}};
+  in.last_modified_ms = 1712345678901;
+  in.storage_class = "REDUCED_REDUNDANCY";
+  in.data_ref = "v1:chunks/ab/cd?x=1&y=\x01";
+  STRATA_ASSERT_OK_AND_ASSIGN(std::optional<ObjectRecord> replaced, store().PutObject(in, {}));
+  EXPECT_FALSE(replaced.has_value());
+  STRATA_ASSERT_OK_AND_ASSIGN(ObjectRecord out, store().GetObject("b", in.key));
+  EXPECT_TRUE(SameRecord(in, out));
+}
+
+TEST_P(MetaStoreContractTest, EmptyFieldsRoundTrip) {
+  STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("b")));
+  ObjectRecord in;
+  in.bucket = "b";
+  in.key = "k";
+  in.storage_class = "";
+  STRATA_ASSERT_OK(store().PutObject(in, {}));
+  STRATA_ASSERT_OK_AND_ASSIGN(ObjectRecord out, store().GetObject("b", "k"));
+  EXPECT_TRUE(SameRecord(in, out));
+}
+
+TEST_P(MetaStoreContractTest, PutReplacesAndReturnsReplaced) {
+  STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("b")));
+  ObjectRecord first = MakeObject("b", "k", "etag-1");
+  ObjectRecord second = MakeObject("b", "k", "etag-2");
+  second.user_metadata = {{"only", "this"}};
+  second.data_ref = "ref:second";
+  STRATA_ASSERT_OK(store().PutObject(first, {}));
+  STRATA_ASSERT_OK_AND_ASSIGN(std::optional<ObjectRecord> replaced, store().PutObject(second, {}));
+  ASSERT_TRUE(replaced.has_value());
+  EXPECT_TRUE(SameRecord(first, *replaced));
+  STRATA_ASSERT_OK_AND_ASSIGN(ObjectRecord now, store().GetObject("b", "k"));
+  EXPECT_TRUE(SameRecord(second, now));
+}
+
+TEST_P(MetaStoreContractTest, PutIntoMissingBucket) {
+  STRATA_EXPECT_CODE(store().PutObject(MakeObject("nope", "k"), {}), Code::kNoSuchBucket);
+  STRATA_EXPECT_CODE(store().GetBucket("nope"), Code::kNoSuchBucket);
+}
+
+TEST_P(MetaStoreContractTest, GetMissing) {
+  STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("b")));
+  STRATA_EXPECT_CODE(store().GetObject("b", "missing"), Code::kNoSuchKey);
+  STRATA_EXPECT_CODE(store().GetObject("nope", "missing"), Code::kNoSuchBucket);
+}
+
+TEST_P(MetaStoreContractTest, DeleteObjectReturnsDeleted) {
+  STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("b")));
+  ObjectRecord object = MakeObject("b", "k");
+  STRATA_ASSERT_OK(store().PutObject(object, {}));
+  STRATA_ASSERT_OK_AND_ASSIGN(std::optional<ObjectRecord> deleted, store().DeleteObject("b", "k"));
+  ASSERT_TRUE(deleted.has_value());
+  EXPECT_TRUE(SameRecord(object, *deleted));
+  STRATA_EXPECT_CODE(store().GetObject("b", "k"), Code::kNoSuchKey);
+  STRATA_ASSERT_OK_AND_ASSIGN(std::optional<ObjectRecord> again, store().DeleteObject("b", "k"));
+  EXPECT_FALSE(again.has_value());
+  STRATA_EXPECT_CODE(store().DeleteObject("nope", "k"), Code::kNoSuchBucket);
+}
+
+TEST_P(MetaStoreContractTest, ObjectsBelongToTheirBucket) {
+  STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("a")));
+  STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("ab")));
+  STRATA_ASSERT_OK(store().PutObject(MakeObject("a", "k", "etag-a"), {}));
+  STRATA_ASSERT_OK(store().PutObject(MakeObject("ab", "k", "etag-ab"), {}));
+  STRATA_ASSERT_OK(store().DeleteObject("a", "k"));
+  STRATA_EXPECT_CODE(store().GetObject("a", "k"), Code::kNoSuchKey);
+  STRATA_ASSERT_OK_AND_ASSIGN(ObjectRecord other, store().GetObject("ab", "k"));
+  EXPECT_EQ(other.etag, "etag-ab");
+  STRATA_EXPECT_OK(store().DeleteBucket("a"));
+}
+
+// --- Conditional writes ----------------------------------------------------
+
+WriteCondition IfNoneMatchAny() { return {.kind = WriteCondition::Kind::kIfNoneMatchAny}; }
+WriteCondition IfMatch(std::string etag) {
+  return {.kind = WriteCondition::Kind::kIfMatch, .etag = std::move(etag)};
+}
+
+TEST_P(MetaStoreContractTest, IfNoneMatchAny) {
+  STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("b")));
+  STRATA_ASSERT_OK_AND_ASSIGN(std::optional<ObjectRecord> replaced,
+                              store().PutObject(MakeObject("b", "k", "etag-1"), IfNoneMatchAny()));
+  EXPECT_FALSE(replaced.has_value());
+  STRATA_EXPECT_CODE(store().PutObject(MakeObject("b", "k", "etag-2"), IfNoneMatchAny()),
+                     Code::kPreconditionFailed);
+  STRATA_ASSERT_OK_AND_ASSIGN(ObjectRecord now, store().GetObject("b", "k"));
+  EXPECT_TRUE(SameRecord(MakeObject("b", "k", "etag-1"), now));
+}
+
+TEST_P(MetaStoreContractTest, IfMatch) {
+  STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("b")));
+  // No current object: fails, and creates nothing.
+  STRATA_EXPECT_CODE(store().PutObject(MakeObject("b", "k", "etag-1"), IfMatch("etag-1")),
+                     Code::kPreconditionFailed);
+  STRATA_EXPECT_CODE(store().GetObject("b", "k"), Code::kNoSuchKey);
+
+  STRATA_ASSERT_OK(store().PutObject(MakeObject("b", "k", "etag-1"), {}));
+  // Wrong ETag: fails, and changes nothing.
+  STRATA_EXPECT_CODE(store().PutObject(MakeObject("b", "k", "etag-2"), IfMatch("etag-x")),
+                     Code::kPreconditionFailed);
+  STRATA_ASSERT_OK_AND_ASSIGN(ObjectRecord unchanged, store().GetObject("b", "k"));
+  EXPECT_TRUE(SameRecord(MakeObject("b", "k", "etag-1"), unchanged));
+  // Matching ETag: replaces, returning what it replaced.
+  STRATA_ASSERT_OK_AND_ASSIGN(std::optional<ObjectRecord> replaced,
+                              store().PutObject(MakeObject("b", "k", "etag-2"), IfMatch("etag-1")));
+  ASSERT_TRUE(replaced.has_value());
+  EXPECT_EQ(replaced->etag, "etag-1");
+  STRATA_ASSERT_OK_AND_ASSIGN(ObjectRecord now, store().GetObject("b", "k"));
+  EXPECT_EQ(now.etag, "etag-2");
+}
+
+TEST_P(MetaStoreContractTest, ConditionInMissingBucket) {
+  STRATA_EXPECT_CODE(store().PutObject(MakeObject("nope", "k"), IfNoneMatchAny()),
+                     Code::kNoSuchBucket);
+  STRATA_EXPECT_CODE(store().PutObject(MakeObject("nope", "k"), IfMatch("e")), Code::kNoSuchBucket);
+}
+
+// Racing conditional creates of one key: exactly one wins, and the stored
+// object is the winner's.
+TEST_P(MetaStoreContractTest, ConcurrentIfNoneMatchAnyHasOneWinner) {
+  STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("b")));
+  constexpr int kThreads = 8;
+  std::atomic<int> winners = 0;
+  std::atomic<int> winner = -1;
+  std::atomic<int> other_errors = 0;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      auto result =
+          store().PutObject(MakeObject("b", "race", "etag-" + std::to_string(i)), IfNoneMatchAny());
+      if (result.ok()) {
+        ++winners;
+        winner = i;
+      } else if (result.status().code() != Code::kPreconditionFailed) {
+        ++other_errors;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(winners, 1);
+  EXPECT_EQ(other_errors, 0);
+  STRATA_ASSERT_OK_AND_ASSIGN(ObjectRecord now, store().GetObject("b", "race"));
+  EXPECT_EQ(now.etag, "etag-" + std::to_string(winner.load()));
+}
+
+// Writes from many threads all land, and each is visible to every thread as
+// soon as its PutObject returns.
+TEST_P(MetaStoreContractTest, ConcurrentWritersAndReaders) {
+  STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("b")));
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 25;
+  std::atomic<int> failures = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        std::string key = "t" + std::to_string(t) + "/" + std::to_string(i);
+        if (!store().PutObject(MakeObject("b", key), {}).ok()) ++failures;
+        if (!store().GetObject("b", key).ok()) ++failures;  // read-after-write
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures, 0);
+  STRATA_ASSERT_OK_AND_ASSIGN(ListPage page, store().ListObjects("b", {.max_keys = 1000}));
+  EXPECT_EQ(page.objects.size(), size_t{kThreads * kPerThread});
+}
+
+}  // namespace
+}  // namespace strata::meta::contract

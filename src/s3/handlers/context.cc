@@ -1,0 +1,28 @@
+#include "s3/handlers/context.h"
+
+#include "common/hash.h"
+
+namespace strata::s3 {
+
+common::Status Reply(RequestContext& ctx, int status, http::Headers headers, std::string body) {
+  http::Response response{status, std::move(headers), std::move(body)};
+  return http::WriteResponse(ctx.response, response);
+}
+
+common::Status ReplyXml(RequestContext& ctx, std::string xml, int status) {
+  http::Headers headers;
+  headers.Set("Content-Type", "application/xml");
+  return Reply(ctx, status, std::move(headers), std::move(xml));
+}
+
+common::Result<std::string> ReadXmlBody(RequestContext& ctx, size_t max_bytes) {
+  auto body = common::ReadAll(ctx.body, max_bytes);
+  if (!body.ok() && body.status().code() == common::Code::kEntityTooLarge) {
+    return common::Error(common::Code::kMalformedXml, "The XML you provided was too large");
+  }
+  return body;
+}
+
+std::string OwnerId(std::string_view user) { return common::Sha256Hex(user); }
+
+}  // namespace strata::s3

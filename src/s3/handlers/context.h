@@ -1,0 +1,47 @@
+// What every S3 operation handler receives: the request, its authenticated
+// caller, its verified body, where to answer, and the services.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "common/byte_stream.h"
+#include "http/request.h"
+#include "http/response_writer.h"
+#include "http/url.h"
+#include "service/bucket_service.h"
+#include "service/object_service.h"
+
+namespace strata::s3 {
+
+struct Services {
+  service::BucketService& buckets;
+  service::ObjectService& objects;
+  std::string region;  // reported by GetBucketLocation for buckets made without one
+};
+
+struct RequestContext {
+  const http::Request& request;
+  const http::QueryParams& query;
+  // The payload as the operation sees it: signature-verified and de-framed.
+  common::ByteSource& body;
+  // The payload's length once de-framed (x-amz-decoded-content-length for
+  // aws-chunked), when known.
+  std::optional<uint64_t> payload_length;
+  http::ResponseWriter& response;
+  std::string user;  // authenticated user name
+};
+
+// Writes a response whose body is in memory.
+common::Status Reply(RequestContext& ctx, int status, http::Headers headers = {},
+                     std::string body = "");
+// Writes an XML response (200 unless given).
+common::Status ReplyXml(RequestContext& ctx, std::string xml, int status = 200);
+
+// Reads a small XML request body, failing past max_bytes.
+common::Result<std::string> ReadXmlBody(RequestContext& ctx, size_t max_bytes = 4 << 20);
+
+// Owner fields S3 reports for a user: a stable 64-hex id and the name.
+std::string OwnerId(std::string_view user);
+
+}  // namespace strata::s3

@@ -1,0 +1,155 @@
+#include "s3/handlers/object_handlers.h"
+
+#include <vector>
+
+#include "common/time_format.h"
+#include "s3/handlers/object_headers.h"
+#include "s3/xml/copy_object.h"
+
+namespace strata::s3 {
+namespace {
+
+using common::Code;
+using common::Error;
+
+// Body bytes per write on GET; large enough that per-write overhead (a thread
+// hop to the connection) is small, small enough to bound memory per request.
+constexpr size_t kGetChunkBytes = 1 << 20;
+
+common::Result<meta::WriteCondition> ReadWriteCondition(const http::Headers& headers) {
+  meta::WriteCondition condition;
+  const std::string* if_none_match = headers.Find("if-none-match");
+  const std::string* if_match = headers.Find("if-match");
+  if (if_none_match && if_match) {
+    return Error(Code::kNotImplemented,
+                 "A header you provided implies functionality that is not implemented");
+  }
+  if (if_none_match) {
+    if (*if_none_match != "*") {
+      return Error(Code::kNotImplemented, "If-None-Match on PutObject only supports '*'");
+    }
+    condition.kind = meta::WriteCondition::Kind::kIfNoneMatchAny;
+  } else if (if_match) {
+    std::string_view etag = *if_match;
+    if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
+      etag = etag.substr(1, etag.size() - 2);
+    }
+    condition.kind = meta::WriteCondition::Kind::kIfMatch;
+    condition.etag = std::string(etag);
+  }
+  return condition;
+}
+
+common::Status StreamBody(RequestContext& ctx, common::ByteSource& body) {
+  std::vector<char> buffer(kGetChunkBytes);
+  while (true) {
+    STRATA_ASSIGN_OR_RETURN(size_t n, body.Read(buffer));
+    if (n == 0) return common::Status::Ok();
+    STRATA_RETURN_IF_ERROR(ctx.response.WriteBody(std::span<const char>(buffer.data(), n)));
+  }
+}
+
+common::Status ServeObject(RequestContext& ctx, Services& services, const std::string& bucket,
+                           const std::string& key, bool head_only) {
+  service::GetObjectInput input;
+  input.bucket = bucket;
+  input.key = key;
+  input.conditions = ReadConditionHeaders(ctx.request.headers);
+  input.range_header = std::string(ctx.request.headers.Get("range"));
+  input.head_only = head_only;
+  auto output = services.objects.Get(input);
+  if (!output.ok()) {
+    // 304 carries the validators but no error body.
+    if (output.status().code() == Code::kNotModified) {
+      auto object = services.objects.Get({.bucket = bucket, .key = key, .head_only = true});
+      http::Headers headers;
+      if (object.ok()) {
+        headers.Set("ETag", QuoteEtag(object->object.etag));
+        headers.Set("Last-Modified",
+                    common::FormatHttpDate(object->object.last_modified_ms / 1000));
+      }
+      return ctx.response.WriteHead(304, headers, 0);
+    }
+    return output.status();
+  }
+  http::Headers headers;
+  WriteObjectHeaders(output->object, ctx.query, headers);
+  uint64_t length = output->object.size;
+  int status = 200;
+  if (output->range) {
+    status = 206;
+    length = output->range->length;
+    headers.Set("Content-Range", "bytes " + std::to_string(output->range->start) + "-" +
+                                     std::to_string(output->range->end()) + "/" +
+                                     std::to_string(output->object.size));
+  }
+  STRATA_RETURN_IF_ERROR(ctx.response.WriteHead(status, headers, length));
+  if (head_only) return common::Status::Ok();
+  return StreamBody(ctx, *output->body);
+}
+
+}  // namespace
+
+common::Status HandlePutObject(RequestContext& ctx, Services& services, const op::PutObject& op) {
+  const http::Headers& headers = ctx.request.headers;
+  if (!ctx.payload_length && !ctx.request.chunked_transfer) {
+    return Error(Code::kMissingContentLength, "You must provide the Content-Length HTTP header.");
+  }
+  STRATA_ASSIGN_OR_RETURN(meta::WriteCondition condition, ReadWriteCondition(headers));
+  StoredHeaders stored = ReadStoredHeaders(headers);
+  service::PutObjectInput input;
+  input.bucket = op.bucket;
+  input.key = op.key;
+  input.content_length = ctx.payload_length;
+  if (const std::string* md5 = headers.Find("content-md5")) input.content_md5 = *md5;
+  input.content_type = std::move(stored.content_type);
+  input.user_metadata = std::move(stored.user_metadata);
+  input.system_metadata = std::move(stored.system_metadata);
+  input.condition = std::move(condition);
+  STRATA_ASSIGN_OR_RETURN(meta::ObjectRecord object, services.objects.Put(input, ctx.body));
+  http::Headers out;
+  out.Set("ETag", QuoteEtag(object.etag));
+  return Reply(ctx, 200, std::move(out));
+}
+
+common::Status HandleGetObject(RequestContext& ctx, Services& services, const op::GetObject& op) {
+  return ServeObject(ctx, services, op.bucket, op.key, /*head_only=*/false);
+}
+
+common::Status HandleHeadObject(RequestContext& ctx, Services& services, const op::HeadObject& op) {
+  return ServeObject(ctx, services, op.bucket, op.key, /*head_only=*/true);
+}
+
+common::Status HandleDeleteObject(RequestContext& ctx, Services& services,
+                                  const op::DeleteObject& op) {
+  STRATA_RETURN_IF_ERROR(services.objects.Delete(op.bucket, op.key));
+  return Reply(ctx, 204);
+}
+
+common::Status HandleCopyObject(RequestContext& ctx, Services& services, const op::CopyObject& op) {
+  const http::Headers& headers = ctx.request.headers;
+  if (!op.source_version_id.empty() && op.source_version_id != "null") {
+    return Error(Code::kNotImplemented, "Object versioning is not implemented yet");
+  }
+  std::string_view directive = headers.Get("x-amz-metadata-directive");
+  if (!directive.empty() && directive != "COPY" && directive != "REPLACE") {
+    return Error(Code::kInvalidArgument, "Unknown metadata directive.");
+  }
+  service::CopyObjectInput input;
+  input.source_bucket = op.source_bucket;
+  input.source_key = op.source_key;
+  input.bucket = op.bucket;
+  input.key = op.key;
+  input.source_conditions = ReadConditionHeaders(headers, "x-amz-copy-source-");
+  input.replace_metadata = directive == "REPLACE";
+  if (input.replace_metadata) {
+    StoredHeaders stored = ReadStoredHeaders(headers);
+    input.content_type = std::move(stored.content_type);
+    input.user_metadata = std::move(stored.user_metadata);
+    input.system_metadata = std::move(stored.system_metadata);
+  }
+  STRATA_ASSIGN_OR_RETURN(meta::ObjectRecord object, services.objects.Copy(input));
+  return ReplyXml(ctx, xml::WriteCopyObjectResult({object.etag, object.last_modified_ms}));
+}
+
+}  // namespace strata::s3

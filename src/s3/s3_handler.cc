@@ -1,0 +1,181 @@
+#include "s3/s3_handler.h"
+
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "s3/errors.h"
+#include "s3/handlers/bucket_handlers.h"
+#include "s3/handlers/delete_objects_handler.h"
+#include "s3/handlers/list_handlers.h"
+#include "s3/handlers/object_handlers.h"
+
+namespace strata::s3 {
+namespace {
+
+using common::Code;
+using common::Error;
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+// Counts what a response carried, for the request log.
+class CountingWriter : public http::ResponseWriter {
+ public:
+  explicit CountingWriter(http::ResponseWriter& next) : next_(next) {}
+  common::Status WriteHead(int status, const http::Headers& headers,
+                           uint64_t content_length) override {
+    status_ = status;
+    return next_.WriteHead(status, headers, content_length);
+  }
+  common::Status WriteBody(std::span<const char> data) override {
+    bytes_ += data.size();
+    return next_.WriteBody(data);
+  }
+  bool head_written() const override { return next_.head_written(); }
+  void CloseAfterResponse() override { next_.CloseAfterResponse(); }
+  int status() const { return status_; }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  http::ResponseWriter& next_;
+  int status_ = 0;
+  uint64_t bytes_ = 0;
+};
+
+// Counts request payload bytes, for the request log.
+class CountingSource : public common::ByteSource {
+ public:
+  explicit CountingSource(common::ByteSource& next) : next_(next) {}
+  common::Result<size_t> Read(std::span<char> out) override {
+    STRATA_ASSIGN_OR_RETURN(size_t n, next_.Read(out));
+    bytes_ += n;
+    return n;
+  }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  common::ByteSource& next_;
+  uint64_t bytes_ = 0;
+};
+
+std::optional<uint64_t> PayloadLength(const http::Request& request, const auth::AuthResult& auth) {
+  bool streaming =
+      auth.payload != auth::PayloadKind::kUnsigned && auth.payload != auth::PayloadKind::kSha256;
+  if (!streaming) return request.content_length;
+  std::string_view decoded = request.headers.Get("x-amz-decoded-content-length");
+  uint64_t n = 0;
+  auto [end, ec] = std::from_chars(decoded.data(), decoded.data() + decoded.size(), n);
+  if (decoded.empty() || ec != std::errc() || end != decoded.data() + decoded.size()) {
+    return std::nullopt;
+  }
+  return n;
+}
+
+}  // namespace
+
+S3Handler::S3Handler(S3Options options, const auth::SigV4Verifier& verifier,
+                     service::BucketService& buckets, service::ObjectService& objects)
+    : options_(std::move(options)),
+      verifier_(verifier),
+      services_{buckets, objects, options_.region} {}
+
+http::Response ErrorResponse(const http::Request& request, const common::Status& status) {
+  S3ErrorInfo info = ToS3Error(status.code());
+  http::Response response;
+  response.status = info.http_status;
+  // HEAD answers and 304 carry no body; everything else gets the XML document.
+  if (request.method != "HEAD" && info.http_status != 304) {
+    response.headers.Set("Content-Type", "application/xml");
+    response.body = ErrorXml(status, request.path, request.request_id);
+  }
+  if (status.code() == Code::kSlowDown) response.headers.Set("Retry-After", "1");
+  return response;
+}
+
+http::Response S3Handler::Reject(const http::Request& request, const common::Status& reason) {
+  return ErrorResponse(request, reason);
+}
+
+void S3Handler::Handle(const http::Request& request, common::ByteSource& body,
+                       http::ResponseWriter& response) {
+  auto started = std::chrono::steady_clock::now();
+  CountingWriter writer(response);
+  CountingSource counted_body(body);
+  std::string operation = "Unknown";
+  std::string user;
+  common::Status status = Serve(request, counted_body, writer, operation, user);
+  if (!status.ok()) {
+    if (writer.head_written()) {
+      // The status line is gone; the only honest signal left is to cut the
+      // connection so the client sees a short body.
+      writer.CloseAfterResponse();
+    } else {
+      (void)http::WriteResponse(writer, ErrorResponse(request, status));
+    }
+  }
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count();
+  nlohmann::json line = {
+      {"request_id", request.request_id},
+      {"remote", request.remote_address},
+      {"method", request.method},
+      {"operation", operation},
+      {"user", user},
+      {"status", writer.status()},
+      {"bytes_in", counted_body.bytes()},
+      {"bytes_out", writer.bytes()},
+      {"latency_ms", static_cast<double>(micros) / 1000.0},
+  };
+  if (!status.ok()) {
+    line["error"] = std::string(ToS3Error(status.code()).code);
+    if (ToS3Error(status.code()).http_status >= 500) line["detail"] = status.ToString();
+  }
+  spdlog::info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+common::Status S3Handler::Serve(const http::Request& request, common::ByteSource& raw_body,
+                                http::ResponseWriter& response, std::string& operation,
+                                std::string& user) {
+  STRATA_ASSIGN_OR_RETURN(Route route, ParseEndpoint(request, options_.route));
+  operation = std::string(OperationName(route.endpoint));
+  STRATA_ASSIGN_OR_RETURN(auth::AuthResult auth, verifier_.Authenticate(request));
+  // Authorization: until the identity issue brings policies, every known
+  // credential may do everything and anonymous callers nothing.
+  if (auth.anonymous) return Error(Code::kAccessDenied, "Access Denied");
+  user = auth.credential.user;
+  STRATA_ASSIGN_OR_RETURN(std::unique_ptr<common::ByteSource> body,
+                          verifier_.VerifiedBody(auth, request, raw_body));
+  RequestContext ctx{request, route.query, *body, PayloadLength(request, auth), response, user};
+
+  return std::visit(
+      Overloaded{
+          [&](const op::ListBuckets& op) { return HandleListBuckets(ctx, services_, op); },
+          [&](const op::CreateBucket& op) { return HandleCreateBucket(ctx, services_, op); },
+          [&](const op::HeadBucket& op) { return HandleHeadBucket(ctx, services_, op); },
+          [&](const op::DeleteBucket& op) { return HandleDeleteBucket(ctx, services_, op); },
+          [&](const op::GetBucketLocation& op) {
+            return HandleGetBucketLocation(ctx, services_, op);
+          },
+          [&](const op::ListObjects& op) { return HandleListObjects(ctx, services_, op); },
+          [&](const op::ListObjectsV2& op) { return HandleListObjectsV2(ctx, services_, op); },
+          [&](const op::DeleteObjects& op) { return HandleDeleteObjects(ctx, services_, op); },
+          [&](const op::PutObject& op) { return HandlePutObject(ctx, services_, op); },
+          [&](const op::CopyObject& op) { return HandleCopyObject(ctx, services_, op); },
+          [&](const op::GetObject& op) { return HandleGetObject(ctx, services_, op); },
+          [&](const op::HeadObject& op) { return HandleHeadObject(ctx, services_, op); },
+          [&](const op::DeleteObject& op) { return HandleDeleteObject(ctx, services_, op); },
+          [&](const op::Unsupported& op) {
+            return Error(Code::kNotImplemented,
+                         op.operation + " is not implemented by this server yet");
+          },
+      },
+      route.endpoint);
+}
+
+}  // namespace strata::s3

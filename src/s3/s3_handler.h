@@ -1,0 +1,45 @@
+// The S3 API as an http::Handler. Every request takes the same fixed path
+// (STYLE.md "Request flow"): ParseEndpoint (pure, before any I/O) ->
+// Authenticate (SigV4) -> authorize -> verified body -> the operation's
+// handler -> any failure through the one error table (s3/errors.cc).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "auth/sigv4/verifier.h"
+#include "http/handler.h"
+#include "s3/endpoint.h"
+#include "s3/handlers/context.h"
+
+namespace strata::s3 {
+
+struct S3Options {
+  RouteConfig route;
+  std::string region = "us-east-1";  // reported for buckets created without a LocationConstraint
+};
+
+class S3Handler : public http::Handler {
+ public:
+  S3Handler(S3Options options, const auth::SigV4Verifier& verifier, service::BucketService& buckets,
+            service::ObjectService& objects);
+
+  void Handle(const http::Request& request, common::ByteSource& body,
+              http::ResponseWriter& response) override;
+  http::Response Reject(const http::Request& request, const common::Status& reason) override;
+
+ private:
+  // Runs the request; returns the failure to answer with, if any. Sets
+  // operation once the endpoint is known (for the log line).
+  common::Status Serve(const http::Request& request, common::ByteSource& raw_body,
+                       http::ResponseWriter& response, std::string& operation, std::string& user);
+
+  S3Options options_;
+  const auth::SigV4Verifier& verifier_;
+  Services services_;
+};
+
+// The S3 error document for a failure, with status and headers set.
+http::Response ErrorResponse(const http::Request& request, const common::Status& status);
+
+}  // namespace strata::s3

@@ -1,0 +1,175 @@
+#include "service/object_service.h"
+
+#include <vector>
+
+#include "common/hash.h"
+#include "common/hex.h"
+
+namespace strata::service {
+namespace {
+
+using common::Code;
+using common::Error;
+
+// Passes bytes through while computing their MD5, for the ETag.
+class Md5Source : public common::ByteSource {
+ public:
+  explicit Md5Source(common::ByteSource& inner) : inner_(inner) {}
+  common::Result<size_t> Read(std::span<char> out) override {
+    STRATA_ASSIGN_OR_RETURN(size_t n, inner_.Read(out));
+    digest_.Update(std::string_view(out.data(), n));
+    return n;
+  }
+  std::string Finish() { return digest_.Finish(); }
+
+ private:
+  common::ByteSource& inner_;
+  common::Digest digest_{common::Digest::Algorithm::kMd5};
+};
+
+common::Status CheckUserMetadata(const meta::MetadataPairs& metadata) {
+  size_t total = 0;
+  for (const auto& [name, value] : metadata) total += name.size() + value.size();
+  if (total > kMaxUserMetadataBytes) {
+    return Error(Code::kMetadataTooLarge,
+                 "Your metadata headers exceed the maximum allowed metadata size");
+  }
+  return common::Status::Ok();
+}
+
+// Early answer to a conditional write, before any byte of the body is stored.
+// The MetaStore checks the condition again inside the commit transaction,
+// which is what makes it race-free.
+common::Status CheckWriteCondition(meta::MetaStore& meta, const PutObjectInput& input) {
+  if (input.condition.kind == meta::WriteCondition::Kind::kNone) return common::Status::Ok();
+  auto current = meta.GetObject(input.bucket, input.key);
+  if (!current.ok() && current.status().code() != Code::kNoSuchKey) return current.status();
+  bool exists = current.ok();
+  bool holds = input.condition.kind == meta::WriteCondition::Kind::kIfNoneMatchAny
+                   ? !exists
+                   : exists && current->etag == input.condition.etag;
+  if (!holds) {
+    return Error(Code::kPreconditionFailed,
+                 "At least one of the pre-conditions you specified did not hold");
+  }
+  return common::Status::Ok();
+}
+
+}  // namespace
+
+void ObjectService::Release(const std::string& data_ref) {
+  // A failure here leaks space, never data; the storage engine's scanner
+  // reclaims files no metadata row references.
+  (void)store_.Delete(data_ref);
+}
+
+common::Result<meta::ObjectRecord> ObjectService::Commit(meta::ObjectRecord record,
+                                                         const meta::WriteCondition& condition) {
+  auto replaced = meta_.PutObject(record, condition);
+  if (!replaced.ok()) {
+    Release(record.data_ref);
+    return replaced.status();
+  }
+  if (replaced->has_value() && (*replaced)->data_ref != record.data_ref) {
+    Release((*replaced)->data_ref);
+  }
+  return record;
+}
+
+common::Result<meta::ObjectRecord> ObjectService::Put(const PutObjectInput& input,
+                                                      common::ByteSource& body) {
+  if (input.content_length && *input.content_length > kMaxPutObjectBytes) {
+    return Error(Code::kEntityTooLarge, "Your proposed upload exceeds the maximum allowed size");
+  }
+  STRATA_RETURN_IF_ERROR(CheckUserMetadata(input.user_metadata));
+  std::optional<std::string> expected_md5;
+  if (input.content_md5) {
+    expected_md5 = common::Base64Decode(*input.content_md5);
+    if (!expected_md5 || expected_md5->size() != 16) {
+      return Error(Code::kInvalidDigest, "The Content-MD5 you specified was an invalid.");
+    }
+  }
+  // Refuse before reading the body: a missing bucket or a failed condition
+  // costs the client no upload.
+  STRATA_RETURN_IF_ERROR(meta_.GetBucket(input.bucket).status());
+  STRATA_RETURN_IF_ERROR(CheckWriteCondition(meta_, input));
+
+  Md5Source hashed(body);
+  STRATA_ASSIGN_OR_RETURN(storage::WrittenData written, store_.Write(hashed, input.content_length));
+  std::string md5 = hashed.Finish();
+  if (expected_md5 && !common::ConstantTimeEquals(md5, *expected_md5)) {
+    Release(written.data_ref);
+    return Error(Code::kBadDigest, "The Content-MD5 you specified did not match what we received.");
+  }
+
+  meta::ObjectRecord record;
+  record.bucket = input.bucket;
+  record.key = input.key;
+  record.size = written.size;
+  record.etag = common::HexEncode(md5);
+  record.content_type = input.content_type.empty() ? "binary/octet-stream" : input.content_type;
+  record.user_metadata = input.user_metadata;
+  record.system_metadata = input.system_metadata;
+  record.last_modified_ms = clock_.NowMillis();
+  record.data_ref = written.data_ref;
+  return Commit(std::move(record), input.condition);
+}
+
+common::Result<GetObjectOutput> ObjectService::Get(const GetObjectInput& input) {
+  STRATA_ASSIGN_OR_RETURN(meta::ObjectRecord object, meta_.GetObject(input.bucket, input.key));
+  STRATA_RETURN_IF_ERROR(EvaluateReadConditions(input.conditions, object));
+  GetObjectOutput output;
+  STRATA_ASSIGN_OR_RETURN(output.range, ResolveRange(input.range_header, object.size));
+  if (!input.head_only) {
+    uint64_t offset = output.range ? output.range->start : 0;
+    uint64_t length = output.range ? output.range->length : object.size;
+    STRATA_ASSIGN_OR_RETURN(output.body, store_.Read(object.data_ref, offset, length));
+  }
+  output.object = std::move(object);
+  return output;
+}
+
+common::Status ObjectService::Delete(std::string_view bucket, std::string_view key) {
+  STRATA_ASSIGN_OR_RETURN(auto deleted, meta_.DeleteObject(bucket, key));
+  if (deleted) Release(deleted->data_ref);
+  return common::Status::Ok();
+}
+
+common::Result<meta::ObjectRecord> ObjectService::Copy(const CopyObjectInput& input) {
+  STRATA_ASSIGN_OR_RETURN(meta::ObjectRecord source,
+                          meta_.GetObject(input.source_bucket, input.source_key));
+  STRATA_RETURN_IF_ERROR(EvaluateReadConditions(input.source_conditions, source, true));
+  if (input.source_bucket == input.bucket && input.source_key == input.key &&
+      !input.replace_metadata) {
+    return Error(Code::kInvalidRequest,
+                 "This copy request is illegal because it is trying to copy an object to itself "
+                 "without changing the object's metadata, storage class, website redirect "
+                 "location or encryption attributes.");
+  }
+  if (input.replace_metadata) STRATA_RETURN_IF_ERROR(CheckUserMetadata(input.user_metadata));
+  STRATA_RETURN_IF_ERROR(meta_.GetBucket(input.bucket).status());
+
+  // The simple store has no shared chunks yet, so a copy rewrites the bytes;
+  // the storage engine turns this into a manifest copy.
+  STRATA_ASSIGN_OR_RETURN(auto reader, store_.Read(source.data_ref, 0, source.size));
+  STRATA_ASSIGN_OR_RETURN(storage::WrittenData written, store_.Write(*reader, source.size));
+
+  meta::ObjectRecord record = source;
+  record.bucket = input.bucket;
+  record.key = input.key;
+  record.data_ref = written.data_ref;
+  record.last_modified_ms = clock_.NowMillis();
+  if (input.replace_metadata) {
+    record.content_type = input.content_type.empty() ? "binary/octet-stream" : input.content_type;
+    record.user_metadata = input.user_metadata;
+    record.system_metadata = input.system_metadata;
+  }
+  return Commit(std::move(record), meta::WriteCondition{});
+}
+
+common::Result<meta::ListPage> ObjectService::List(std::string_view bucket,
+                                                   const meta::ListQuery& query) {
+  return meta_.ListObjects(bucket, query);
+}
+
+}  // namespace strata::service

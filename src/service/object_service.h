@@ -1,0 +1,93 @@
+// Object operations: stream the body into the ObjectStore, then commit one
+// MetaStore transaction, which is the moment the write exists. A failed or
+// rejected request leaves no visible trace: its data is released before the
+// error returns.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/byte_stream.h"
+#include "common/clock.h"
+#include "common/result.h"
+#include "meta/meta_store.h"
+#include "service/byte_range.h"
+#include "service/read_conditions.h"
+#include "storage/object_store.h"
+
+namespace strata::service {
+
+// S3's limit on the x-amz-meta-* headers of one object, names and values.
+constexpr size_t kMaxUserMetadataBytes = 2048;
+// Largest object a single PUT may carry.
+constexpr uint64_t kMaxPutObjectBytes = 5ULL << 30;
+
+struct PutObjectInput {
+  std::string bucket;
+  std::string key;
+  std::optional<uint64_t> content_length;  // decoded payload length when known
+  std::optional<std::string> content_md5;  // base64, as sent
+  std::string content_type;                // "" means binary/octet-stream
+  meta::MetadataPairs user_metadata;
+  meta::MetadataPairs system_metadata;
+  meta::WriteCondition condition;
+};
+
+struct GetObjectInput {
+  std::string bucket;
+  std::string key;
+  ReadConditions conditions;
+  std::string range_header;  // "" for none
+  bool head_only = false;
+};
+
+struct GetObjectOutput {
+  meta::ObjectRecord object;
+  std::optional<ByteRange> range;            // set for a partial response (206)
+  std::unique_ptr<common::ByteSource> body;  // null for HEAD
+};
+
+struct CopyObjectInput {
+  std::string source_bucket;
+  std::string source_key;
+  std::string bucket;
+  std::string key;
+  ReadConditions source_conditions;  // x-amz-copy-source-if-*
+  bool replace_metadata = false;     // x-amz-metadata-directive: REPLACE
+  std::string content_type;          // used when replace_metadata
+  meta::MetadataPairs user_metadata;
+  meta::MetadataPairs system_metadata;
+};
+
+class ObjectService {
+ public:
+  ObjectService(meta::MetaStore& meta, storage::ObjectStore& store, const common::Clock& clock)
+      : meta_(meta), store_(store), clock_(clock) {}
+
+  // kNoSuchBucket, kPreconditionFailed, kBadDigest, kInvalidDigest,
+  // kMetadataTooLarge, kEntityTooLarge, kIncompleteBody, and any body error.
+  common::Result<meta::ObjectRecord> Put(const PutObjectInput& input, common::ByteSource& body);
+  // kNoSuchBucket, kNoSuchKey, kNotModified, kPreconditionFailed,
+  // kInvalidRange.
+  common::Result<GetObjectOutput> Get(const GetObjectInput& input);
+  // Deleting a missing key succeeds, as in S3. kNoSuchBucket.
+  common::Status Delete(std::string_view bucket, std::string_view key);
+  // Returns the new object. kInvalidRequest when copying an object onto
+  // itself without replacing its metadata.
+  common::Result<meta::ObjectRecord> Copy(const CopyObjectInput& input);
+  common::Result<meta::ListPage> List(std::string_view bucket, const meta::ListQuery& query);
+
+ private:
+  // Commits record; on failure releases its data. Releases the data of the
+  // object it replaced.
+  common::Result<meta::ObjectRecord> Commit(meta::ObjectRecord record,
+                                            const meta::WriteCondition& condition);
+  void Release(const std::string& data_ref);
+
+  meta::MetaStore& meta_;
+  storage::ObjectStore& store_;
+  const common::Clock& clock_;
+};
+
+}  // namespace strata::service

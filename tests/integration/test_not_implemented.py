@@ -1,0 +1,66 @@
+"""Operations not implemented yet must answer 501 NotImplemented — never a
+silent 2xx, and never a side effect. When one of them gets implemented,
+move it out of this table and give it real tests."""
+
+import json
+
+import pytest
+
+from strata_helpers import assert_raw_error, expect_error, list_keys, quote_path, raw_request
+
+FAKE_UPLOAD = "2~not-a-real-upload-id"
+
+CASES = {
+    # multipart upload
+    "create_multipart_upload": lambda s3, b: s3.create_multipart_upload(Bucket=b, Key="mp"),
+    "upload_part": lambda s3, b: s3.upload_part(Bucket=b, Key="mp", UploadId=FAKE_UPLOAD,
+                                                PartNumber=1, Body=b"part"),
+    "complete_multipart_upload": lambda s3, b: s3.complete_multipart_upload(
+        Bucket=b, Key="mp", UploadId=FAKE_UPLOAD,
+        MultipartUpload={"Parts": [{"ETag": '"00"', "PartNumber": 1}]}),
+    "abort_multipart_upload": lambda s3, b: s3.abort_multipart_upload(
+        Bucket=b, Key="mp", UploadId=FAKE_UPLOAD),
+    "list_multipart_uploads": lambda s3, b: s3.list_multipart_uploads(Bucket=b),
+    "list_parts": lambda s3, b: s3.list_parts(Bucket=b, Key="mp", UploadId=FAKE_UPLOAD),
+    # versioning
+    "put_bucket_versioning": lambda s3, b: s3.put_bucket_versioning(
+        Bucket=b, VersioningConfiguration={"Status": "Enabled"}),
+    "list_object_versions": lambda s3, b: s3.list_object_versions(Bucket=b),
+    # bucket configuration
+    "put_bucket_lifecycle_configuration": lambda s3, b: s3.put_bucket_lifecycle_configuration(
+        Bucket=b, LifecycleConfiguration={"Rules": [{
+            "ID": "r", "Status": "Enabled", "Filter": {"Prefix": ""},
+            "Expiration": {"Days": 1}}]}),
+    "put_bucket_cors": lambda s3, b: s3.put_bucket_cors(
+        Bucket=b, CORSConfiguration={"CORSRules": [{
+            "AllowedMethods": ["GET"], "AllowedOrigins": ["*"]}]}),
+    "put_bucket_policy": lambda s3, b: s3.put_bucket_policy(
+        Bucket=b, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{b}/*"}]})),
+    "put_bucket_tagging": lambda s3, b: s3.put_bucket_tagging(
+        Bucket=b, Tagging={"TagSet": [{"Key": "k", "Value": "v"}]}),
+    # object sub-resources
+    "put_object_tagging": lambda s3, b: s3.put_object_tagging(
+        Bucket=b, Key="existing", Tagging={"TagSet": [{"Key": "k", "Value": "v"}]}),
+}
+
+
+@pytest.mark.parametrize("op", sorted(CASES))
+def test_not_implemented(s3, bucket, op):
+    s3.put_object(Bucket=bucket, Key="existing", Body=b"x")
+    expect_error("NotImplemented", 501, CASES[op], s3, bucket)
+    # nothing happened
+    assert list_keys(s3, bucket) == ["existing"]
+    assert s3.get_object(Bucket=bucket, Key="existing")["Body"].read() == b"x"
+
+
+def test_multipart_start_creates_no_upload(s3, bucket):
+    expect_error("NotImplemented", 501, s3.create_multipart_upload, Bucket=bucket, Key="mp")
+    assert list_keys(s3, bucket) == []
+
+
+def test_not_implemented_raw_document(strata, bucket):
+    resp = raw_request(strata, "POST", quote_path(bucket, "mp"), query={"uploads": None})
+    fields = assert_raw_error(resp, "NotImplemented", 501)
+    assert fields.get("Message")
