@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 
+# CI clones into a new folder each run: let ccache share objects across
+# checkouts (paths are rewritten relative to the repository).
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+
 echo "== clang-format"
 mapfile -t sources < <(git ls-files 'src/*.h' 'src/*.cc' 'bench/*.cc' 2>/dev/null || true)
 if [ "${#sources[@]}" -gt 0 ]; then
@@ -26,4 +30,4 @@ ctest --test-dir build --output-on-failure -j"$(nproc)"
 
 echo "== integration tests"
 # Debian's python sees Debian's python3-* packages; another python3 on PATH may not.
-STRATA_BIN="$PWD/build/src/app/strata" /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider
+STRATA_REQUIRE_BINARY=1 STRATA_BIN="$PWD/build/src/app/strata" /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider

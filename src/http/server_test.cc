@@ -357,34 +357,5 @@ TEST(ServerTest, CloseAfterResponseAndHttp10) {
   EXPECT_TRUE(client.WaitForClose());
 }
 
-// Not run by default: prints loopback throughput of a 1 GiB upload.
-TEST(ServerTest, DISABLED_Throughput1GiBUpload) {
-  constexpr uint64_t kSize = 1ull << 30;
-  TestServer server(TestOptions(),
-                    [](const Request&, common::ByteSource& body, ResponseWriter& writer) {
-                      std::vector<char> buffer(1 << 20);
-                      uint64_t total = 0;
-                      for (;;) {
-                        auto n = body.Read(buffer);
-                        ASSERT_TRUE(n.ok());
-                        if (*n == 0) break;
-                        total += *n;
-                      }
-                      ASSERT_TRUE(Reply(writer, 200, std::to_string(total)).ok());
-                    });
-  TestClient client;
-  ASSERT_TRUE(client.Connect(server.port()));
-  auto start = std::chrono::steady_clock::now();
-  ASSERT_TRUE(
-      client.Send(RequestHead("PUT", "/big", "Content-Length: " + std::to_string(kSize) + "\r\n")));
-  std::string piece(1 << 20, 'x');
-  for (uint64_t sent = 0; sent < kSize; sent += piece.size()) ASSERT_TRUE(client.Send(piece));
-  auto response = client.ReadResponse();
-  ASSERT_TRUE(response.has_value());
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_EQ(response->body, std::to_string(kSize));
-  std::printf("1 GiB upload: %.2f s, %.0f MiB/s\n", seconds, 1024 / seconds);
-}
-
 }  // namespace
 }  // namespace strata::http::testing

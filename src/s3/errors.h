@@ -40,8 +40,11 @@ std::string PublicMessage(const common::Status& status);
 //   <Resource>/bucket/key</Resource><RequestId>...</RequestId></Error>
 // (one line after the declaration; no namespace, as AWS sends it). Text is
 // XML-escaped. `resource` is the request path as the client sent it.
+// When given, bucket and key add AWS's <BucketName> (bucket errors such as
+// NoSuchBucket) and <Key> (NoSuchKey) elements, which SDKs surface.
 // REQUIRES: !status.ok() (an OK status is rendered as InternalError).
 std::string ErrorXml(const common::Status& status, std::string_view resource,
-                     std::string_view request_id);
+                     std::string_view request_id, std::string_view bucket = "",
+                     std::string_view key = "");
 
 }  // namespace strata::s3

@@ -162,3 +162,22 @@ TEST(ErrorXmlTest, OkStatusIsRenderedAsInternalError) {
 
 }  // namespace
 }  // namespace strata::s3
+
+namespace strata::s3 {
+namespace {
+
+TEST(ErrorXmlTest, NamesTheMissingKeyAndBucket) {
+  using common::Code;
+  using common::Status;
+  std::string no_key = ErrorXml(Status(Code::kNoSuchKey, ""), "/b/k", "ID", "b", "k");
+  EXPECT_NE(no_key.find("<Key>k</Key>"), std::string::npos) << no_key;
+  EXPECT_EQ(no_key.find("<BucketName>"), std::string::npos) << no_key;
+  std::string no_bucket = ErrorXml(Status(Code::kNoSuchBucket, ""), "/b/k", "ID", "b", "k");
+  EXPECT_NE(no_bucket.find("<BucketName>b</BucketName>"), std::string::npos) << no_bucket;
+  EXPECT_EQ(no_bucket.find("<Key>"), std::string::npos) << no_bucket;
+  std::string denied = ErrorXml(Status(Code::kAccessDenied, ""), "/b/k", "ID", "b", "k");
+  EXPECT_EQ(denied.find("<Key>"), std::string::npos) << denied;
+}
+
+}  // namespace
+}  // namespace strata::s3

@@ -84,14 +84,15 @@ S3Handler::S3Handler(S3Options options, const auth::SigV4Verifier& verifier,
       verifier_(verifier),
       services_{buckets, objects, options_.region} {}
 
-http::Response ErrorResponse(const http::Request& request, const common::Status& status) {
+http::Response ErrorResponse(const http::Request& request, const common::Status& status,
+                             std::string_view bucket, std::string_view key) {
   S3ErrorInfo info = ToS3Error(status.code());
   http::Response response;
   response.status = info.http_status;
   // HEAD answers and 304 carry no body; everything else gets the XML document.
   if (request.method != "HEAD" && info.http_status != 304) {
     response.headers.Set("Content-Type", "application/xml");
-    response.body = ErrorXml(status, request.path, request.request_id);
+    response.body = ErrorXml(status, request.path, request.request_id, bucket, key);
   }
   if (status.code() == Code::kSlowDown) response.headers.Set("Retry-After", "1");
   return response;
@@ -106,16 +107,16 @@ void S3Handler::Handle(const http::Request& request, common::ByteSource& body,
   auto started = std::chrono::steady_clock::now();
   CountingWriter writer(response);
   CountingSource counted_body(body);
-  std::string operation = "Unknown";
-  std::string user;
-  common::Status status = Serve(request, counted_body, writer, operation, user);
+  Progress progress;
+  common::Status status = Serve(request, counted_body, writer, progress);
   if (!status.ok()) {
     if (writer.head_written()) {
       // The status line is gone; the only honest signal left is to cut the
       // connection so the client sees a short body.
       writer.CloseAfterResponse();
     } else {
-      (void)http::WriteResponse(writer, ErrorResponse(request, status));
+      (void)http::WriteResponse(writer,
+                                ErrorResponse(request, status, progress.bucket, progress.key));
     }
   }
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -125,8 +126,8 @@ void S3Handler::Handle(const http::Request& request, common::ByteSource& body,
       {"request_id", request.request_id},
       {"remote", request.remote_address},
       {"method", request.method},
-      {"operation", operation},
-      {"user", user},
+      {"operation", progress.operation},
+      {"user", progress.user},
       {"status", writer.status()},
       {"bytes_in", counted_body.bytes()},
       {"bytes_out", writer.bytes()},
@@ -140,18 +141,28 @@ void S3Handler::Handle(const http::Request& request, common::ByteSource& body,
 }
 
 common::Status S3Handler::Serve(const http::Request& request, common::ByteSource& raw_body,
-                                http::ResponseWriter& response, std::string& operation,
-                                std::string& user) {
+                                http::ResponseWriter& response, Progress& progress) {
   STRATA_ASSIGN_OR_RETURN(Route route, ParseEndpoint(request, options_.route));
-  operation = std::string(OperationName(route.endpoint));
+  progress.operation = std::string(OperationName(route.endpoint));
+  progress.bucket = BucketOf(route.endpoint);
+  progress.key = std::visit(
+      [](const auto& op) -> std::string {
+        if constexpr (requires { op.key; }) {
+          return op.key;
+        } else {
+          return "";
+        }
+      },
+      route.endpoint);
   STRATA_ASSIGN_OR_RETURN(auth::AuthResult auth, verifier_.Authenticate(request));
   // Authorization: until the identity issue brings policies, every known
   // credential may do everything and anonymous callers nothing.
   if (auth.anonymous) return Error(Code::kAccessDenied, "Access Denied");
-  user = auth.credential.user;
+  progress.user = auth.credential.user;
   STRATA_ASSIGN_OR_RETURN(std::unique_ptr<common::ByteSource> body,
                           verifier_.VerifiedBody(auth, request, raw_body));
-  RequestContext ctx{request, route.query, *body, PayloadLength(request, auth), response, user};
+  RequestContext ctx{request,  route.query, *body, PayloadLength(request, auth),
+                     response, progress.user};
 
   return std::visit(
       Overloaded{

@@ -29,10 +29,17 @@ class S3Handler : public http::Handler {
   http::Response Reject(const http::Request& request, const common::Status& reason) override;
 
  private:
-  // Runs the request; returns the failure to answer with, if any. Sets
-  // operation once the endpoint is known (for the log line).
+  // What is known of a request as it goes, for the error document and the
+  // log line.
+  struct Progress {
+    std::string operation = "Unknown";
+    std::string user;
+    std::string bucket;
+    std::string key;
+  };
+  // Runs the request; returns the failure to answer with, if any.
   common::Status Serve(const http::Request& request, common::ByteSource& raw_body,
-                       http::ResponseWriter& response, std::string& operation, std::string& user);
+                       http::ResponseWriter& response, Progress& progress);
 
   S3Options options_;
   const auth::SigV4Verifier& verifier_;
@@ -40,6 +47,7 @@ class S3Handler : public http::Handler {
 };
 
 // The S3 error document for a failure, with status and headers set.
-http::Response ErrorResponse(const http::Request& request, const common::Status& status);
+http::Response ErrorResponse(const http::Request& request, const common::Status& status,
+                             std::string_view bucket = "", std::string_view key = "");
 
 }  // namespace strata::s3

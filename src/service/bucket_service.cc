@@ -2,8 +2,29 @@
 
 namespace strata::service {
 
+namespace {
+
+// A region name as AWS spells them ("eu-west-1"): letters, digits and
+// hyphens. Any such name is accepted, as any signing region is, so clients
+// configured for another region still work; it is stored and reported back.
+bool IsWellFormedRegion(std::string_view region) {
+  if (region.size() > 64) return false;
+  for (char c : region) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 common::Status BucketService::Create(std::string_view name, std::string_view location,
                                      std::string_view owner) {
+  if (!IsWellFormedRegion(location)) {
+    return common::Error(common::Code::kInvalidLocationConstraint,
+                         "The specified location-constraint is not valid");
+  }
   meta::Bucket bucket;
   bucket.name = std::string(name);
   bucket.region = std::string(location);

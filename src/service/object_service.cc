@@ -45,6 +45,10 @@ common::Status CheckWriteCondition(meta::MetaStore& meta, const PutObjectInput& 
   auto current = meta.GetObject(input.bucket, input.key);
   if (!current.ok() && current.status().code() != Code::kNoSuchKey) return current.status();
   bool exists = current.ok();
+  // If-Match names an object that must exist: S3 answers 404, not 412.
+  if (!exists && input.condition.kind == meta::WriteCondition::Kind::kIfMatch) {
+    return current.status();
+  }
   bool holds = input.condition.kind == meta::WriteCondition::Kind::kIfNoneMatchAny
                    ? !exists
                    : exists && current->etag == input.condition.etag;

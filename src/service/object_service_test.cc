@@ -154,6 +154,7 @@ TEST_F(ObjectServiceTest, ConditionalWrites) {
   if_match.condition.kind = meta::WriteCondition::Kind::kIfMatch;
   if_match.condition.etag = common::HexEncode(common::Md5("nope"));
   EXPECT_EQ(Put("k", "third", if_match).status().code(), Code::kPreconditionFailed);
+  EXPECT_EQ(Put("absent", "x", if_match).status().code(), Code::kNoSuchKey);
   if_match.condition.etag = common::HexEncode(common::Md5("first"));
   ASSERT_TRUE(Put("k", "fourth", if_match).ok());
   EXPECT_EQ(Get("k"), "fourth");

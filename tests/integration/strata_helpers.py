@@ -479,4 +479,5 @@ def streaming_put(server, bucket, key, data: bytes, *, chunk_size=64 * 1024,
         prepped = s.prepare_request(requests.Request("PUT", url, headers=signed,
                                                      data=bytes(body)))
         prepped.url = url
-        return s.send(prepped, timeout=timeout)
+        verify = getattr(server, "ca_file", None) or True
+        return s.send(prepped, timeout=timeout, verify=verify)

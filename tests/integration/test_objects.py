@@ -291,7 +291,8 @@ def test_range_head(s3, ranged):
     head = s3.head_object(Bucket=bucket, Key="r", Range="bytes=100-199")
     assert head["ResponseMetadata"]["HTTPStatusCode"] == 206
     assert head["ContentLength"] == 100
-    assert head.get("ContentRange") == "bytes 100-199/1000"
+    # botocore 1.29 does not model ContentRange on HeadObject; read the header.
+    assert head["ResponseMetadata"]["HTTPHeaders"].get("content-range") == "bytes 100-199/1000"
 
 
 def test_range_large_object_across_boundaries(s3, bucket):

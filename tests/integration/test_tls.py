@@ -10,7 +10,7 @@ import subprocess
 import pytest
 import requests
 
-from strata_helpers import (TLS_VHOST_BUCKETS, assert_absent, assert_content, empty_and_delete_bucket,
+from strata_helpers import (TLS_VHOST_BUCKETS, streaming_put, assert_absent, assert_content, empty_and_delete_bucket,
                             etag_of, expect_error, random_bytes, read_body, sha256,
                             unique_bucket_name, which)
 
@@ -101,16 +101,18 @@ def test_aws_chunked_trailing_checksum(tls_strata, tls_bucket, algorithm, size):
 
 
 def test_aws_chunked_keeps_real_content_encoding(tls_strata, tls_bucket):
+    # botocore 1.29 overwrites the caller's Content-Encoding with aws-chunked
+    # (a client bug), so send both encodings by hand, in one header and in two.
     import gzip
     c = tls_strata.client("path")
-    sent = record_headers(c, "PutObject")
     data = gzip.compress(random_bytes(20_000))
-    c.put_object(Bucket=tls_bucket, Key="gz", Body=data, ContentEncoding="gzip",
-                 ChecksumAlgorithm="CRC32")
-    assert "aws-chunked" in sent[-1].get("content-encoding", "")
-    head = c.head_object(Bucket=tls_bucket, Key="gz")
-    assert head.get("ContentEncoding") == "gzip"
-    assert_content(c, tls_bucket, "gz", data)
+    for key, encoding in (("gz1", "gzip,aws-chunked"), ("gz2", "aws-chunked,gzip")):
+        resp = streaming_put(tls_strata, tls_bucket, key, data,
+                             extra_headers={"Content-Encoding": encoding})
+        assert resp.status_code == 200, resp.content
+        head = c.head_object(Bucket=tls_bucket, Key=key)
+        assert head.get("ContentEncoding") == "gzip"
+        assert_content(c, tls_bucket, key, data)
 
 
 def test_upload_file_over_tls(tls_s3, tls_bucket, tmp_path):

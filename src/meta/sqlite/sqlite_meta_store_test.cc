@@ -238,54 +238,5 @@ TEST_F(SqliteMetaStoreTest, ConcurrentWritersAllLand) {
             std::vector<std::string>{std::to_string(kThreads * kPerThread)});
 }
 
-// A timing, not a test: run with --gtest_also_run_disabled_tests. Builds a
-// 100,000-key bucket (one transaction, straight into the file) and times
-// single ListObjects pages.
-TEST_F(SqliteMetaStoreTest, DISABLED_ListPageTiming) {
-  { ASSERT_NE(OpenOrDie(), nullptr); }
-  {
-    RawDb raw(path_);
-    raw.Exec("BEGIN");
-    raw.Exec("INSERT INTO buckets VALUES ('b', '', 'o', 0)");
-    sqlite3_stmt* insert = nullptr;
-    ASSERT_EQ(sqlite3_prepare_v2(raw.raw(),
-                                 "INSERT INTO objects VALUES ('b', ?1, 1, 'e', 't', '[]', '[]', 0,"
-                                 " 'STANDARD', 'r')",
-                                 -1, &insert, nullptr),
-              SQLITE_OK);
-    char key[64];
-    for (int dir = 0; dir < 100; ++dir) {
-      for (int file = 0; file < 1000; ++file) {
-        snprintf(key, sizeof(key), "dir%03d/file%05d", dir, file);
-        sqlite3_bind_text(insert, 1, key, -1, SQLITE_TRANSIENT);
-        ASSERT_EQ(sqlite3_step(insert), SQLITE_DONE);
-        sqlite3_reset(insert);
-      }
-    }
-    sqlite3_finalize(insert);
-    raw.Exec("COMMIT");
-  }
-  auto store = OpenOrDie();
-  ASSERT_NE(store, nullptr);
-  auto time = [&](const char* what, const ListQuery& query) {
-    constexpr int kRuns = 20;
-    size_t entries = 0;
-    auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < kRuns; ++i) {
-      auto page = store->ListObjects("b", query);
-      ASSERT_TRUE(page.ok());
-      entries = page->objects.size() + page->common_prefixes.size();
-    }
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                  std::chrono::steady_clock::now() - start)
-                  .count() /
-              kRuns;
-    printf("%-55s %5zu entries  %7lld us/page\n", what, entries, static_cast<long long>(us));
-  };
-  time("prefix dir042/, delimiter /, 1000 keys", {.prefix = "dir042/", .delimiter = "/"});
-  time("no prefix, delimiter /: 100 common prefixes", {.delimiter = "/"});
-  time("no delimiter, start_after mid-bucket, 1000 keys", {.start_after = "dir050/file00500"});
-}
-
 }  // namespace
 }  // namespace strata::meta::sqlite

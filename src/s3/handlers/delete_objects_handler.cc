@@ -10,7 +10,32 @@ common::Status HandleDeleteObjects(RequestContext& ctx, Services& services,
                                    const op::DeleteObjects& op) {
   // 1000 keys of up to 1024 bytes each, plus their XML.
   STRATA_ASSIGN_OR_RETURN(std::string body, ReadXmlBody(ctx, 2 << 20));
-  if (const std::string* md5 = ctx.request.headers.Find("content-md5")) {
+  // S3 requires an integrity header on this request: Content-MD5, or one of
+  // the x-amz-checksum-* headers newer SDKs send instead. SHA-1 and SHA-256
+  // are verified here; the CRC variants arrive with the checksum issue.
+  bool has_checksum = false;
+  for (const auto& [name, value] : ctx.request.headers.entries()) {
+    if (name.starts_with("x-amz-checksum-") && name != "x-amz-checksum-type") has_checksum = true;
+  }
+  const std::string* md5 = ctx.request.headers.Find("content-md5");
+  if (!md5 && !has_checksum) {
+    return common::Error(common::Code::kInvalidRequest,
+                         "Missing required header for this request: Content-MD5");
+  }
+  for (auto [header, algorithm] :
+       {std::pair{"x-amz-checksum-sha256", common::Digest::Algorithm::kSha256},
+        std::pair{"x-amz-checksum-sha1", common::Digest::Algorithm::kSha1}}) {
+    const std::string* claimed = ctx.request.headers.Find(header);
+    if (!claimed) continue;
+    common::Digest digest(algorithm);
+    digest.Update(body);
+    if (common::Base64Encode(digest.Finish()) != *claimed) {
+      return common::Error(common::Code::kBadDigest,
+                           std::string("The ") + header + " you specified did not match what we "
+                                                          "received.");
+    }
+  }
+  if (md5) {
     auto expected = common::Base64Decode(*md5);
     if (!expected || expected->size() != 16) {
       return common::Error(common::Code::kInvalidDigest,

@@ -41,10 +41,12 @@ StoredHeaders ReadStoredHeaders(const http::Headers& headers) {
   }
   for (const auto& [name, unused] : kStoredHeaders) {
     if (const std::string* value = headers.Find(name)) {
-      // aws-chunked is transfer framing, not the object's encoding.
+      // aws-chunked is transfer framing, not the object's encoding. Clients
+      // send it in the same header or in a second Content-Encoding line.
       if (name == "content-encoding") {
         std::string kept;
-        std::string_view rest = *value;
+        std::string joined = headers.GetJoined(name);
+        std::string_view rest = joined;
         while (!rest.empty()) {
           size_t comma = rest.find(',');
           std::string_view item = rest.substr(0, comma);

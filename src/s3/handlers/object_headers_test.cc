@@ -19,6 +19,12 @@ TEST(ObjectHeadersTest, StoresMetadataAndDropsTransferEncodings) {
   EXPECT_EQ(stored.system_metadata,
             (meta::MetadataPairs{{"content-encoding", "gzip"}, {"cache-control", "max-age=60"}}));
 
+  http::Headers two_lines;
+  two_lines.Add("Content-Encoding", "aws-chunked");
+  two_lines.Add("Content-Encoding", "gzip");
+  EXPECT_EQ(ReadStoredHeaders(two_lines).system_metadata,
+            (meta::MetadataPairs{{"content-encoding", "gzip"}}));
+
   http::Headers only_chunked;
   only_chunked.Add("Content-Encoding", "aws-chunked");
   EXPECT_TRUE(ReadStoredHeaders(only_chunked).system_metadata.empty());
