@@ -188,16 +188,14 @@ std::string PublicMessage(const common::Status& status) {
 }
 
 std::string ErrorXml(const common::Status& status, std::string_view resource,
-                     std::string_view request_id, std::string_view bucket,
-                     std::string_view key) {
+                     std::string_view request_id, std::string_view bucket, std::string_view key) {
   Code code = status.ok() ? Code::kInternal : status.code();
   S3ErrorInfo info = ToS3Error(code);
   xml::XmlBuilder builder("Error", "");
   builder.Element("Code", info.code);
   builder.Element("Message", PublicMessage(status));
   bool bucket_error = code == Code::kNoSuchBucket || code == Code::kBucketNotEmpty ||
-                      code == Code::kBucketAlreadyExists ||
-                      code == Code::kBucketAlreadyOwnedByYou;
+                      code == Code::kBucketAlreadyExists || code == Code::kBucketAlreadyOwnedByYou;
   if (bucket_error && !bucket.empty()) builder.Element("BucketName", bucket);
   if (code == Code::kNoSuchKey && !key.empty()) builder.Element("Key", key);
   builder.Element("Resource", resource);

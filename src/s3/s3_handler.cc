@@ -161,7 +161,7 @@ common::Status S3Handler::Serve(const http::Request& request, common::ByteSource
   progress.user = auth.credential.user;
   STRATA_ASSIGN_OR_RETURN(std::unique_ptr<common::ByteSource> body,
                           verifier_.VerifiedBody(auth, request, raw_body));
-  RequestContext ctx{request,  route.query, *body, PayloadLength(request, auth),
+  RequestContext ctx{request,  route.query,  *body, PayloadLength(request, auth),
                      response, progress.user};
 
   return std::visit(

@@ -10,8 +10,8 @@ namespace {
 bool IsWellFormedRegion(std::string_view region) {
   if (region.size() > 64) return false;
   for (char c : region) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-';
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
     if (!ok) return false;
   }
   return true;

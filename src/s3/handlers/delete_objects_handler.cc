@@ -30,9 +30,9 @@ common::Status HandleDeleteObjects(RequestContext& ctx, Services& services,
     common::Digest digest(algorithm);
     digest.Update(body);
     if (common::Base64Encode(digest.Finish()) != *claimed) {
-      return common::Error(common::Code::kBadDigest,
-                           std::string("The ") + header + " you specified did not match what we "
-                                                          "received.");
+      return common::Error(common::Code::kBadDigest, std::string("The ") + header +
+                                                         " you specified did not match what we "
+                                                         "received.");
     }
   }
   if (md5) {
