@@ -10,6 +10,7 @@
 #include "common/hash.h"
 #include "common/hex.h"
 #include "common/random.h"
+#include "common/testing/byte_sources.h"
 #include "meta/sqlite/sqlite_meta_store.h"
 #include "service/bucket_service.h"
 #include "storage/simple/file_object_store.h"
@@ -19,20 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using common::Code;
-
-class DroppingSource : public common::ByteSource {
- public:
-  common::Result<size_t> Read(std::span<char> out) override {
-    if (sent_ >= 100000) return common::Error(Code::kIncompleteBody, "client went away");
-    size_t n = std::min<size_t>(out.size(), 100000 - sent_);
-    std::fill_n(out.data(), n, 'y');
-    sent_ += n;
-    return n;
-  }
-
- private:
-  size_t sent_ = 0;
-};
 
 size_t CountFiles(const fs::path& root) {
   size_t n = 0;
@@ -132,7 +119,7 @@ TEST_F(ObjectServiceTest, RejectedPutsStoreNothing) {
   dropped.bucket = "b";
   dropped.key = "keep";
   dropped.content_length = 1 << 20;
-  DroppingSource source;
+  common::testing::DroppingSource source(100000, 'y');
   EXPECT_EQ(objects_->Put(dropped, source).status().code(), Code::kIncompleteBody);
 
   PutObjectInput no_bucket;

@@ -7,28 +7,12 @@
 #include <set>
 
 #include "common/random.h"
+#include "common/testing/byte_sources.h"
 
 namespace strata::storage {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A source that yields some bytes and then fails, like a client that drops
-// mid-upload.
-class FailingSource : public common::ByteSource {
- public:
-  explicit FailingSource(size_t good_bytes) : left_(good_bytes) {}
-  common::Result<size_t> Read(std::span<char> out) override {
-    if (left_ == 0) return common::Error(common::Code::kIncompleteBody, "client went away");
-    size_t n = std::min(out.size(), left_);
-    std::fill_n(out.data(), n, 'x');
-    left_ -= n;
-    return n;
-  }
-
- private:
-  size_t left_;
-};
 
 size_t CountFiles(const fs::path& root) {
   size_t n = 0;
@@ -93,7 +77,7 @@ TEST_F(FileObjectStoreTest, FailedWritesLeaveNothing) {
   EXPECT_EQ(store_->Write(short_body, 10).status().code(), common::Code::kIncompleteBody);
   common::StringSource long_body("12345678901");
   EXPECT_EQ(store_->Write(long_body, 10).status().code(), common::Code::kInvalidRequest);
-  FailingSource dropped(3 << 20);
+  common::testing::DroppingSource dropped(3 << 20);
   EXPECT_EQ(store_->Write(dropped, 10 << 20).status().code(), common::Code::kIncompleteBody);
   EXPECT_EQ(CountFiles(root_), 0u);
 }

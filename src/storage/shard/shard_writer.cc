@@ -1,0 +1,87 @@
+#include "storage/shard/shard_writer.h"
+
+#include <algorithm>
+#include <string>
+
+namespace strata::storage {
+
+namespace {
+
+std::span<const char> AsChars(std::span<const uint8_t> bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+}  // namespace
+
+common::Result<ShardWriter> ShardWriter::Create(const ShardHeader& header,
+                                                std::filesystem::path temp_path) {
+  STRATA_RETURN_IF_ERROR(ValidateShardHeader(header));
+  STRATA_ASSIGN_OR_RETURN(DurableFileWriter file, DurableFileWriter::Create(std::move(temp_path)));
+  const std::array<uint8_t, kShardHeaderSize> bytes = EncodeShardHeader(header);
+  STRATA_RETURN_IF_ERROR(file.Append(AsChars(bytes)));
+  return ShardWriter(header, std::move(file));
+}
+
+ShardWriter::ShardWriter(const ShardHeader& header, DurableFileWriter file)
+    : header_(header), header_checksum_(ShardHeaderChecksum(header)), file_(std::move(file)) {
+  block_.reserve(std::min<uint64_t>(header.block_size, header.payload_size) +
+                 kShardBlockChecksumSize);
+}
+
+common::Status ShardWriter::Fail(common::Status status) {
+  if (error_.ok()) error_ = status;
+  return status;
+}
+
+common::Status ShardWriter::Append(std::span<const uint8_t> data) {
+  if (!error_.ok()) return error_;
+  if (finished_) return Fail(common::Error(common::Code::kInternal, "shard writer: finished"));
+  if (data.size() > header_.payload_size - appended_) {
+    return Fail(common::Error(common::Code::kInvalidArgument,
+                              "shard writer: " + std::to_string(appended_ + data.size()) +
+                                  " payload bytes exceed the declared " +
+                                  std::to_string(header_.payload_size)));
+  }
+  while (!data.empty()) {
+    const size_t room = header_.block_size - block_.size();
+    const size_t n = std::min(room, data.size());
+    block_.insert(block_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));
+    data = data.subspan(n);
+    appended_ += n;
+    if (block_.size() == header_.block_size) STRATA_RETURN_IF_ERROR(FlushBlock());
+  }
+  return common::Status::Ok();
+}
+
+common::Status ShardWriter::FlushBlock() {
+  const uint64_t checksum = ShardBlockChecksum(header_checksum_, next_block_, block_);
+  const size_t payload = block_.size();
+  block_.resize(payload + kShardBlockChecksumSize);
+  StoreLittleEndian64(&block_[payload], checksum);
+  // Block and checksum in one write: a crash tears them together, and the
+  // reader's checksum catches it (the file is only visible after Commit
+  // anyway).
+  common::Status status = file_.Append(AsChars(block_));
+  block_.clear();
+  if (!status.ok()) return Fail(std::move(status));
+  ++next_block_;
+  return common::Status::Ok();
+}
+
+common::Status ShardWriter::Finish(const std::filesystem::path& final_path) {
+  if (!error_.ok()) return error_;
+  if (finished_) return Fail(common::Error(common::Code::kInternal, "shard writer: finished"));
+  finished_ = true;
+  if (appended_ != header_.payload_size) {
+    return Fail(common::Error(common::Code::kInvalidArgument,
+                              "shard writer: " + std::to_string(appended_) + " of " +
+                                  std::to_string(header_.payload_size) +
+                                  " payload bytes appended"));
+  }
+  if (!block_.empty()) STRATA_RETURN_IF_ERROR(FlushBlock());
+  common::Status status = file_.Commit(final_path);
+  if (!status.ok()) return Fail(std::move(status));
+  return common::Status::Ok();
+}
+
+}  // namespace strata::storage
