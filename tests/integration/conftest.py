@@ -7,7 +7,7 @@ region, each started only if a test asks for it.
 
 Environment:
   STRATA_BIN               server binary (default <repo>/build/src/app/strata)
-  STRATA_REQUIRE_BINARY=1  fail instead of skip when the binary is missing
+  STRATA_REQUIRE_BINARY=1  fail instead of skip when the binary or a client tool is missing
 """
 
 from __future__ import annotations

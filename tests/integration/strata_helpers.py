@@ -57,6 +57,10 @@ def which(tool: str, preferred: str | None = None) -> str:
         return preferred
     path = shutil.which(tool)
     if not path:
+        # CI sets STRATA_REQUIRE_BINARY=1: a missing client is a broken setup,
+        # never a silently skipped test.
+        if os.environ.get("STRATA_REQUIRE_BINARY") == "1":
+            pytest.fail(f"{tool} is not installed (scripts/install-deps.sh installs it)")
         pytest.skip(f"{tool} is not installed")
     return path
 
