@@ -119,6 +119,32 @@ TEST(ServerTest, ExpectContinueIsSentOnFirstBodyRead) {
   EXPECT_TRUE(client.WaitForClose());
 }
 
+// An empty body still gets its "100 Continue", before the final response,
+// whether or not the handler reads it; the connection stays usable. AWS does
+// the same, and botocore 1.29 misparses the next response on the connection
+// when a final response comes without the 100.
+TEST(ServerTest, ExpectContinueIsAnsweredForEmptyBodies) {
+  TestServer server(TestOptions(),
+                    [](const Request& request, common::ByteSource& body, ResponseWriter& writer) {
+                      std::string read = request.path == "/reads" ? ReadBody(body) : "";
+                      ASSERT_TRUE(Reply(writer, 200, "ok" + read).ok());
+                    });
+  TestClient client;
+  ASSERT_TRUE(client.Connect(server.port()));
+  for (const char* path : {"/reads", "/ignores", "/reads"}) {
+    ASSERT_TRUE(
+        client.Send(RequestHead("PUT", path, "Content-Length: 0\r\nExpect: 100-continue\r\n")));
+    auto interim = client.ReadResponse();
+    ASSERT_TRUE(interim.has_value()) << path;
+    EXPECT_EQ(interim->status, 100) << path;
+    auto response = client.ReadResponse();
+    ASSERT_TRUE(response.has_value()) << path;
+    EXPECT_EQ(response->status, 200) << path;
+    EXPECT_EQ(response->body, "ok") << path;
+    EXPECT_NE(response->headers.Get("connection"), "close") << path;
+  }
+}
+
 TEST(ServerTest, ChunkedBodyIsDechunked) {
   std::atomic<bool> chunked{false};
   TestServer server(TestOptions(),

@@ -341,8 +341,11 @@ void Connection::FillRequest() {
   ex.version = msg.version();
   ex.is_head = msg.method() == bhttp::verb::head;
   ex.close = !msg.keep_alive() || stopping_;
-  ex.expect_continue = ex.version >= 11 && !parser_->is_done() &&
-                       EqualsIgnoreCase(r.headers.Get("expect"), "100-continue");
+  // Owed even for an empty body: AWS always answers the 100, and botocore
+  // 1.29 keeps a final response that came without it as the status line of
+  // the next response on the connection, which then hangs.
+  ex.expect_continue =
+      ex.version >= 11 && EqualsIgnoreCase(r.headers.Get("expect"), "100-continue");
 }
 
 net::awaitable<bool> Connection::Dispatch() {
@@ -418,7 +421,7 @@ net::awaitable<Status> Connection::DoReadBody(std::span<char> out, size_t* n) {
   Exchange& ex = *exchange_;
   *n = 0;
   if (!ex.body_error.ok()) co_return ex.body_error;
-  if (parser_->is_done()) co_return Status::Ok();
+  if (parser_->is_done() && !ex.expect_continue) co_return Status::Ok();
   if (broken_) {
     ex.body_error = Status(Code::kIncompleteBody, "connection closed");
     co_return ex.body_error;
@@ -436,6 +439,7 @@ net::awaitable<Status> Connection::DoReadBody(std::span<char> out, size_t* n) {
       co_return ex.body_error;
     }
   }
+  if (parser_->is_done()) co_return Status::Ok();
   // Fill the caller's buffer (or reach the end): fewer hops between threads.
   auto& body = parser_->get().body();
   while (*n < out.size() && !parser_->is_done()) {
@@ -495,6 +499,18 @@ net::awaitable<Status> Connection::DoWriteHead(int status, const Headers& header
   }
   res.keep_alive(!ex.close);
 
+  if (ex.expect_continue && parser_->is_done()) {
+    // An empty body the handler never read: the 100 is still owed (see
+    // ReadHead). A body that is still to come is not invited; the connection
+    // closes instead (BodyWillBeLeftUnread).
+    ex.expect_continue = false;
+    Tcp().expires_after(context_.options.io_timeout);
+    if (auto ec = co_await stream_->Write(net::buffer(k100Continue)); ec) {
+      broken_ = true;
+      ex.close = true;
+      co_return WriteError(ec);
+    }
+  }
   HeadSerializer serializer(res);
   Tcp().expires_after(context_.options.io_timeout);
   if (auto ec = co_await stream_->WriteHead(serializer); ec) {
