@@ -18,6 +18,7 @@
 #include "s3/s3_handler.h"
 #include "service/bucket_service.h"
 #include "service/object_service.h"
+#include "storage/erasure_store/erasure_object_store.h"
 #include "storage/simple/file_object_store.h"
 
 namespace strata::app {
@@ -26,6 +27,23 @@ namespace {
 int Fail(const std::string& what, const common::Status& status) {
   spdlog::error("{}: {}", what, status.ToString());
   return 1;
+}
+
+// Erasure coding over the drives by default; "none" keeps one plain file per
+// object (no redundancy).
+common::Result<std::unique_ptr<storage::ObjectStore>> OpenObjectStore(const ServerConfig& config,
+                                                                      common::Random& random) {
+  STRATA_ASSIGN_OR_RETURN(ErasureLayout layout, ParseErasure(config.erasure));
+  if (layout.data_shards == 0) {
+    STRATA_ASSIGN_OR_RETURN(auto store, storage::FileObjectStore::Open(DrivePaths(config), random));
+    return std::unique_ptr<storage::ObjectStore>(std::move(store));
+  }
+  storage::ErasureStoreOptions options;
+  options.data_shards = layout.data_shards;
+  options.parity_shards = layout.parity_shards;
+  STRATA_ASSIGN_OR_RETURN(auto store,
+                          storage::ErasureObjectStore::Open(DrivePaths(config), random, options));
+  return std::unique_ptr<storage::ObjectStore>(std::move(store));
 }
 
 void PrintGeneratedCredential(const auth::Credential& c, const std::filesystem::path& file) {
@@ -65,7 +83,7 @@ int RunServer(const ServerConfig& config) {
 
   auto meta = meta::sqlite::SqliteMetaStore::Open((meta_dir / "strata.db").string());
   if (!meta.ok()) return Fail("cannot open metadata", meta.status());
-  auto store = storage::FileObjectStore::Open(DrivePaths(config), random);
+  auto store = OpenObjectStore(config, random);
   if (!store.ok()) return Fail("cannot open drives", store.status());
 
   RootCredentialSource source;
@@ -96,8 +114,9 @@ int RunServer(const ServerConfig& config) {
   http::Server server(options, root_handler);
   common::Status started = server.Start();
   if (!started.ok()) return Fail("cannot listen on " + config.address, started);
-  spdlog::info("Strata listening on {}:{} ({}), data in {}", address->host, server.BoundPort(),
-               config.tls_cert.empty() ? "http" : "http+https", config.dir.string());
+  spdlog::info("Strata listening on {}:{} ({}), data in {}, erasure {}", address->host,
+               server.BoundPort(), config.tls_cert.empty() ? "http" : "http+https",
+               config.dir.string(), config.erasure);
 
   int received = 0;
   sigwait(&signals, &received);

@@ -30,6 +30,9 @@ void AddServerFlags(CLI::App& sub, ServerConfig& config) {
   sub.add_option("--workers", config.workers, "Threads serving requests")
       ->envname("STRATA_WORKERS")
       ->check(CLI::Range(1, 4096));
+  sub.add_option("--erasure", config.erasure,
+                 "Erasure coding K+M (data+parity shards per chunk), or none")
+      ->envname("STRATA_ERASURE");
   sub.add_option("--max-inflight", config.max_inflight,
                  "Requests in flight before answering 503 SlowDown")
       ->envname("STRATA_MAX_INFLIGHT")
@@ -55,6 +58,31 @@ common::Result<HostPort> ParseAddress(std::string_view address) {
                          "invalid port in address '" + std::string(address) + "'");
   }
   return out;
+}
+
+common::Result<ErasureLayout> ParseErasure(std::string_view text) {
+  if (text == "none") return ErasureLayout{};
+  auto bad = [&] {
+    return common::Error(
+        common::Code::kInvalidArgument,
+        "--erasure must be K+M (e.g. 4+2) or none, got '" + std::string(text) + "'");
+  };
+  size_t plus = text.find('+');
+  if (plus == std::string_view::npos) return bad();
+  ErasureLayout layout;
+  std::string_view k = text.substr(0, plus);
+  std::string_view m = text.substr(plus + 1);
+  auto [k_end, k_ec] = std::from_chars(k.data(), k.data() + k.size(), layout.data_shards);
+  auto [m_end, m_ec] = std::from_chars(m.data(), m.data() + m.size(), layout.parity_shards);
+  if (k.empty() || m.empty() || k_ec != std::errc() || m_ec != std::errc() ||
+      k_end != k.data() + k.size() || m_end != m.data() + m.size()) {
+    return bad();
+  }
+  if (layout.data_shards < 1 || layout.parity_shards < 0 ||
+      layout.data_shards + layout.parity_shards > 255) {
+    return bad();
+  }
+  return layout;
 }
 
 std::vector<std::filesystem::path> DrivePaths(const ServerConfig& config) {

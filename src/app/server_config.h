@@ -28,6 +28,7 @@ struct ServerConfig {
   int shutdown_timeout_s = 30;
   int workers = 32;
   int max_inflight = 256;
+  std::string erasure = "4+2";  // "K+M", or "none" for one plain file per object
 };
 
 // Registers the flags of `strata server` on sub, writing into config.
@@ -39,6 +40,13 @@ struct HostPort {
 };
 // "127.0.0.1:9000", ":9000", "[::1]:9000", "localhost:0".
 common::Result<HostPort> ParseAddress(std::string_view address);
+
+struct ErasureLayout {
+  int data_shards = 0;  // 0 means no erasure coding
+  int parity_shards = 0;
+};
+// "4+2", "8+4", "2+1", or "none". K >= 1, M >= 0, K + M <= 255.
+common::Result<ErasureLayout> ParseErasure(std::string_view text);
 
 // The drive folders to use: --drives, or six under dir.
 std::vector<std::filesystem::path> DrivePaths(const ServerConfig& config);
