@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <charconv>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -62,19 +61,6 @@ class CountingSource : public common::ByteSource {
   common::ByteSource& next_;
   uint64_t bytes_ = 0;
 };
-
-std::optional<uint64_t> PayloadLength(const http::Request& request, const auth::AuthResult& auth) {
-  bool streaming =
-      auth.payload != auth::PayloadKind::kUnsigned && auth.payload != auth::PayloadKind::kSha256;
-  if (!streaming) return request.content_length;
-  std::string_view decoded = request.headers.Get("x-amz-decoded-content-length");
-  uint64_t n = 0;
-  auto [end, ec] = std::from_chars(decoded.data(), decoded.data() + decoded.size(), n);
-  if (decoded.empty() || ec != std::errc() || end != decoded.data() + decoded.size()) {
-    return std::nullopt;
-  }
-  return n;
-}
 
 }  // namespace
 
@@ -161,8 +147,9 @@ common::Status S3Handler::Serve(const http::Request& request, common::ByteSource
   progress.user = auth.credential.user;
   STRATA_ASSIGN_OR_RETURN(std::unique_ptr<common::ByteSource> body,
                           verifier_.VerifiedBody(auth, request, raw_body));
-  RequestContext ctx{request,  route.query,  *body, PayloadLength(request, auth),
-                     response, progress.user};
+  STRATA_ASSIGN_OR_RETURN(std::optional<uint64_t> payload_length,
+                          auth::PayloadLength(auth, request));
+  RequestContext ctx{request, route.query, *body, payload_length, response, progress.user};
 
   return std::visit(
       Overloaded{

@@ -4,6 +4,7 @@
 
 #include "common/hash.h"
 #include "common/hex.h"
+#include "service/content_md5.h"
 
 namespace strata::service {
 namespace {
@@ -88,10 +89,7 @@ common::Result<meta::ObjectRecord> ObjectService::Put(const PutObjectInput& inpu
   STRATA_RETURN_IF_ERROR(CheckUserMetadata(input.user_metadata));
   std::optional<std::string> expected_md5;
   if (input.content_md5) {
-    expected_md5 = common::Base64Decode(*input.content_md5);
-    if (!expected_md5 || expected_md5->size() != 16) {
-      return Error(Code::kInvalidDigest, "The Content-MD5 you specified was an invalid.");
-    }
+    STRATA_ASSIGN_OR_RETURN(expected_md5, DecodeContentMd5(*input.content_md5));
   }
   // Refuse before reading the body: a missing bucket or a failed condition
   // costs the client no upload.
@@ -101,9 +99,11 @@ common::Result<meta::ObjectRecord> ObjectService::Put(const PutObjectInput& inpu
   Md5Source hashed(body);
   STRATA_ASSIGN_OR_RETURN(storage::WrittenData written, store_.Write(hashed, input.content_length));
   std::string md5 = hashed.Finish();
-  if (expected_md5 && !common::ConstantTimeEquals(md5, *expected_md5)) {
-    Release(written.data_ref);
-    return Error(Code::kBadDigest, "The Content-MD5 you specified did not match what we received.");
+  if (expected_md5) {
+    if (common::Status match = MatchContentMd5(*expected_md5, md5); !match.ok()) {
+      Release(written.data_ref);
+      return match;
+    }
   }
 
   meta::ObjectRecord record;

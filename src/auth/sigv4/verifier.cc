@@ -255,21 +255,10 @@ common::Result<std::unique_ptr<common::ByteSource>> SigV4Verifier::VerifiedBody(
     case PayloadKind::kStreamingSignedTrailer:
       break;
   }
-  const std::string* decoded = request.headers.Find("x-amz-decoded-content-length");
-  if (decoded == nullptr) {
-    return common::Error(Code::kMissingContentLength,
-                         "x-amz-decoded-content-length is required for aws-chunked uploads");
-  }
-  uint64_t decoded_length = 0;
-  auto [end, ec] =
-      std::from_chars(decoded->data(), decoded->data() + decoded->size(), decoded_length);
-  if (decoded->empty() || ec != std::errc() || end != decoded->data() + decoded->size()) {
-    return common::Error(Code::kInvalidRequest,
-                         "x-amz-decoded-content-length must be a non-negative integer");
-  }
+  STRATA_ASSIGN_OR_RETURN(std::optional<uint64_t> decoded_length, PayloadLength(auth, request));
   ChunkedReaderOptions options;
   options.kind = auth.payload;
-  options.decoded_length = decoded_length;
+  options.decoded_length = *decoded_length;
   options.max_chunk_bytes = options_.max_chunk_bytes;
   options.declared_trailers = SplitTrailerNames(request.headers.GetJoined("x-amz-trailer"));
   if (auth.payload != PayloadKind::kStreamingUnsignedTrailer) {
@@ -284,6 +273,24 @@ common::Result<std::unique_ptr<common::ByteSource>> SigV4Verifier::VerifiedBody(
   }
   body = std::make_unique<ChunkedReader>(raw, std::move(options));
   return body;
+}
+
+common::Result<std::optional<uint64_t>> PayloadLength(const AuthResult& auth,
+                                                      const http::Request& request) {
+  if (!IsStreaming(auth.payload)) return request.content_length;
+  const std::string* decoded = request.headers.Find("x-amz-decoded-content-length");
+  if (decoded == nullptr) {
+    return common::Error(Code::kMissingContentLength,
+                         "x-amz-decoded-content-length is required for aws-chunked uploads");
+  }
+  uint64_t decoded_length = 0;
+  auto [end, ec] =
+      std::from_chars(decoded->data(), decoded->data() + decoded->size(), decoded_length);
+  if (decoded->empty() || ec != std::errc() || end != decoded->data() + decoded->size()) {
+    return common::Error(Code::kInvalidRequest,
+                         "x-amz-decoded-content-length must be a non-negative integer");
+  }
+  return std::optional<uint64_t>(decoded_length);
 }
 
 const http::Headers* BodyTrailers(const common::ByteSource& body) {

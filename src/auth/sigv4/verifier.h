@@ -143,6 +143,13 @@ class SigV4Verifier {
   const SigV4Options options_;
 };
 
+// The length of the payload the operation sees: Content-Length, or for
+// aws-chunked bodies x-amz-decoded-content-length (kMissingContentLength when
+// absent, kInvalidRequest when malformed). nullopt when the request gives no
+// length (Transfer-Encoding: chunked without aws-chunked).
+common::Result<std::optional<uint64_t>> PayloadLength(const AuthResult& auth,
+                                                      const http::Request& request);
+
 // The trailers of a body returned by VerifiedBody (x-amz-checksum-crc32c and
 // the like: lower-case names, without x-amz-trailer-signature), or nullptr
 // when the body is not aws-chunked. Complete and verified only once the body

@@ -3,6 +3,7 @@
 #include "common/hash.h"
 #include "common/hex.h"
 #include "s3/xml/delete_objects.h"
+#include "service/content_md5.h"
 
 namespace strata::s3 {
 
@@ -36,15 +37,8 @@ common::Status HandleDeleteObjects(RequestContext& ctx, Services& services,
     }
   }
   if (md5) {
-    auto expected = common::Base64Decode(*md5);
-    if (!expected || expected->size() != 16) {
-      return common::Error(common::Code::kInvalidDigest,
-                           "The Content-MD5 you specified was invalid.");
-    }
-    if (!common::ConstantTimeEquals(*expected, common::Md5(body))) {
-      return common::Error(common::Code::kBadDigest,
-                           "The Content-MD5 you specified did not match what we received.");
-    }
+    STRATA_ASSIGN_OR_RETURN(std::string expected, service::DecodeContentMd5(*md5));
+    STRATA_RETURN_IF_ERROR(service::MatchContentMd5(expected, common::Md5(body)));
   }
   STRATA_ASSIGN_OR_RETURN(xml::DeleteRequest request, xml::ParseDeleteRequest(body));
   // The bucket must exist even when every key is missing.
