@@ -121,6 +121,26 @@ def test_malformed_xml_delete_objects(strata, s3, bucket, body):
     assert_content(s3, bucket, "a", b"still here")
 
 
+def test_oversize_delete_objects_body(strata, s3, bucket):
+    # Well-formed but past the 2 MiB a 1000-key request can need: refused
+    # before parsing, and nothing is deleted.
+    s3.put_object(Bucket=bucket, Key="a", Body=b"still here")
+    body = (b"<Delete><Object><Key>a</Key></Object><!--" + b"x" * (2 << 20) +
+            b"--></Delete>")
+    resp = raw_request(strata, "POST", quote_path(bucket), query={"delete": None},
+                       body=body, headers={"Content-MD5": md5_b64(body)})
+    assert_raw_error(resp, "MalformedXML", 400)
+    assert_content(s3, bucket, "a", b"still here")
+
+
+def test_oversize_create_bucket_configuration(strata, s3, bucket_name):
+    body = (b"<CreateBucketConfiguration><!--" + b"x" * (100 * 1024) +
+            b"--><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>")
+    resp = raw_request(strata, "PUT", quote_path(bucket_name), body=body)
+    assert_raw_error(resp, "MalformedXML", 400)
+    assert bucket_name not in bucket_names(s3)
+
+
 # --------------------------------------------------------------------------
 # Names
 # --------------------------------------------------------------------------
