@@ -28,10 +28,11 @@ def measure(s3):
     s3.create_bucket(Bucket="bench")
     out = {}
     for size, n in ((64 << 20, 5), (1 << 20, 20)):
-        body = os.urandom(size)
+        # A fresh body per PUT: dedup would otherwise store only the first.
+        bodies = [os.urandom(size) for _ in range(n)]
         puts, gets = [], []
         for i in range(n):
-            t = time.perf_counter(); s3.put_object(Bucket="bench", Key=f"k{size}-{i}", Body=body); puts.append(time.perf_counter() - t)
+            t = time.perf_counter(); s3.put_object(Bucket="bench", Key=f"k{size}-{i}", Body=bodies[i]); puts.append(time.perf_counter() - t)
         for i in range(n):
             t = time.perf_counter(); data = s3.get_object(Bucket="bench", Key=f"k{size}-{i}")["Body"].read(); gets.append(time.perf_counter() - t)
             assert len(data) == size

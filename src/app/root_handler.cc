@@ -21,6 +21,10 @@ http::Response Json(int status, const nlohmann::json& body) {
 void RootHandler::Handle(const http::Request& request, common::ByteSource& body,
                          http::ResponseWriter& response) {
   if (!request.path.starts_with(kReservedPrefix)) return s3_.Handle(request, body, response);
+  if (request.path.starts_with(admin::kAdminPrefix)) {
+    (void)http::WriteResponse(response, admin_.Handle(request, body));
+    return;
+  }
   (void)http::WriteResponse(response, Reserved(request));
 }
 

@@ -18,8 +18,12 @@
 #include "s3/s3_handler.h"
 #include "service/bucket_service.h"
 #include "service/object_service.h"
-#include "storage/erasure_store/erasure_object_store.h"
-#include "storage/simple/file_object_store.h"
+#include "storage/background/background_worker.h"
+#include "storage/chunk_store/erasure_chunk_store.h"
+#include "storage/chunker/chunker.h"
+#include "storage/dedup/object_writer.h"
+#include "storage/gc/garbage_collector.h"
+#include "storage/heal/healer.h"
 
 namespace strata::app {
 namespace {
@@ -29,21 +33,15 @@ int Fail(const std::string& what, const common::Status& status) {
   return 1;
 }
 
-// Erasure coding over the drives by default; "none" keeps one plain file per
-// object (no redundancy).
-common::Result<std::unique_ptr<storage::ObjectStore>> OpenObjectStore(const ServerConfig& config,
-                                                                      common::Random& random) {
+// Chunks are erasure-coded over the drives (4+2 by default; "none" is 1+0, a
+// single copy of each chunk).
+common::Result<std::unique_ptr<storage::ErasureChunkStore>> OpenChunkStore(
+    const ServerConfig& config, common::Random& random, const common::Clock& clock) {
   STRATA_ASSIGN_OR_RETURN(ErasureLayout layout, ParseErasure(config.erasure));
-  if (layout.data_shards == 0) {
-    STRATA_ASSIGN_OR_RETURN(auto store, storage::FileObjectStore::Open(DrivePaths(config), random));
-    return std::unique_ptr<storage::ObjectStore>(std::move(store));
-  }
-  storage::ErasureStoreOptions options;
+  storage::ErasureChunkStoreOptions options;
   options.data_shards = layout.data_shards;
   options.parity_shards = layout.parity_shards;
-  STRATA_ASSIGN_OR_RETURN(auto store,
-                          storage::ErasureObjectStore::Open(DrivePaths(config), random, options));
-  return std::unique_ptr<storage::ObjectStore>(std::move(store));
+  return storage::ErasureChunkStore::Open(DrivePaths(config), random, clock, options);
 }
 
 void PrintGeneratedCredential(const auth::Credential& c, const std::filesystem::path& file) {
@@ -83,8 +81,23 @@ int RunServer(const ServerConfig& config) {
 
   auto meta = meta::sqlite::SqliteMetaStore::Open((meta_dir / "strata.db").string());
   if (!meta.ok()) return Fail("cannot open metadata", meta.status());
-  auto store = OpenObjectStore(config, random);
-  if (!store.ok()) return Fail("cannot open drives", store.status());
+  auto chunks = OpenChunkStore(config, random, clock);
+  if (!chunks.ok()) return Fail("cannot open drives", chunks.status());
+  auto chunker = storage::MakeChunker(config.chunker);
+  if (!chunker.ok()) return Fail("bad --chunker", chunker.status());
+
+  // Background storage work: GC of unreferenced chunks and orphans, healing
+  // of shards that reads found missing or corrupt, and periodic full passes.
+  storage::GcOptions gc_options;
+  gc_options.grace = std::chrono::seconds(config.gc_grace_s);
+  storage::GarbageCollector gc(**meta, **chunks, clock, gc_options);
+  storage::Healer healer(**meta, **chunks, clock, storage::HealerOptions{});
+  storage::BackgroundOptions worker_options;
+  worker_options.gc_interval = std::chrono::seconds(config.gc_interval_s);
+  worker_options.heal_interval = std::chrono::seconds(config.heal_interval_s);
+  storage::BackgroundWorker worker(gc, healer, worker_options);
+  (*chunks)->SetDegradedReadCallback(
+      [&worker](const meta::ChunkInfo& chunk) { worker.EnqueueHeal(chunk); });
 
   RootCredentialSource source;
   if (const char* v = std::getenv("STRATA_ROOT_USER")) source.env_user = v;
@@ -97,12 +110,16 @@ int RunServer(const ServerConfig& config) {
   auth::StaticCredentialStore credentials({root->credential});
   auth::SigV4Verifier verifier(credentials, clock);
   service::BucketService buckets(**meta, clock);
-  service::ObjectService objects(**meta, **store, clock);
+  storage::ObjectWriter writer(**meta, **chunks, **chunker, clock,
+                               static_cast<size_t>(config.inline_threshold));
+  service::ObjectService objects(**meta, writer, **chunks, clock);
   s3::S3Options s3_options;
   s3_options.route.domains = config.domains;
   s3_options.region = config.region;
   s3::S3Handler s3_handler(s3_options, verifier, buckets, objects);
-  RootHandler root_handler(s3_handler, **meta);
+  admin::StorageAdmin storage_admin(verifier, root->credential.access_key,
+                                    {**meta, **chunks, healer, gc, worker});
+  RootHandler root_handler(s3_handler, **meta, storage_admin);
 
   http::ServerOptions options;
   options.address = address->host;
@@ -114,9 +131,9 @@ int RunServer(const ServerConfig& config) {
   http::Server server(options, root_handler);
   common::Status started = server.Start();
   if (!started.ok()) return Fail("cannot listen on " + config.address, started);
-  spdlog::info("Strata listening on {}:{} ({}), data in {}, erasure {}", address->host,
+  spdlog::info("Strata listening on {}:{} ({}), data in {}, erasure {}, chunker {}", address->host,
                server.BoundPort(), config.tls_cert.empty() ? "http" : "http+https",
-               config.dir.string(), config.erasure);
+               config.dir.string(), config.erasure, config.chunker);
 
   int received = 0;
   sigwait(&signals, &received);
@@ -129,6 +146,8 @@ int RunServer(const ServerConfig& config) {
   });
   second_signal.detach();
   server.Stop(std::chrono::seconds(config.shutdown_timeout_s));
+  // After the last request: background passes may still touch the stores.
+  worker.Stop();
   spdlog::info("stopped");
   return 0;
 }

@@ -33,6 +33,25 @@ void AddServerFlags(CLI::App& sub, ServerConfig& config) {
   sub.add_option("--erasure", config.erasure,
                  "Erasure coding K+M (data+parity shards per chunk), or none")
       ->envname("STRATA_ERASURE");
+  sub.add_option("--chunker", config.chunker,
+                 "How bodies are cut into dedup chunks: fixed (4 MiB) or fastcdc")
+      ->envname("STRATA_CHUNKER")
+      ->check(CLI::IsMember({"fixed", "fastcdc"}));
+  sub.add_option("--inline-threshold", config.inline_threshold,
+                 "Objects up to this many bytes are stored in the metadata row")
+      ->envname("STRATA_INLINE_THRESHOLD")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 20));
+  sub.add_option("--gc-grace", config.gc_grace_s,
+                 "Seconds an unreferenced chunk or an orphan shard waits before GC deletes it")
+      ->envname("STRATA_GC_GRACE")
+      ->check(CLI::NonNegativeNumber);
+  sub.add_option("--gc-interval", config.gc_interval_s, "Seconds between GC passes (0: never)")
+      ->envname("STRATA_GC_INTERVAL")
+      ->check(CLI::NonNegativeNumber);
+  sub.add_option("--heal-interval", config.heal_interval_s,
+                 "Seconds between full heal passes over every chunk (0: never)")
+      ->envname("STRATA_HEAL_INTERVAL")
+      ->check(CLI::NonNegativeNumber);
   sub.add_option("--max-inflight", config.max_inflight,
                  "Requests in flight before answering 503 SlowDown")
       ->envname("STRATA_MAX_INFLIGHT")
@@ -61,7 +80,7 @@ common::Result<HostPort> ParseAddress(std::string_view address) {
 }
 
 common::Result<ErasureLayout> ParseErasure(std::string_view text) {
-  if (text == "none") return ErasureLayout{};
+  if (text == "none") return ErasureLayout{1, 0};
   auto bad = [&] {
     return common::Error(
         common::Code::kInvalidArgument,

@@ -27,7 +27,8 @@ TEST(ServerConfigTest, ParsesErasureLayouts) {
   ASSERT_TRUE(default_layout.ok());
   EXPECT_EQ(default_layout->data_shards, 4);
   EXPECT_EQ(default_layout->parity_shards, 2);
-  EXPECT_EQ(ParseErasure("none")->data_shards, 0);
+  EXPECT_EQ(ParseErasure("none")->data_shards, 1);
+  EXPECT_EQ(ParseErasure("none")->parity_shards, 0);
   EXPECT_EQ(ParseErasure("8+0")->parity_shards, 0);
   for (const char* bad : {"", "4", "4+", "+2", "0+2", "4+-1", "200+100", "4+2x", "four+two"}) {
     EXPECT_FALSE(ParseErasure(bad).ok()) << bad;

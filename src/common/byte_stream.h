@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "common/result.h"
 
@@ -35,6 +37,18 @@ class StringSource : public ByteSource {
  private:
   std::string_view data_;
   size_t pos_ = 0;
+};
+
+// A source that owns its bytes (a body that lives in memory, such as an
+// object stored inline in its metadata row).
+class OwnedStringSource : public ByteSource {
+ public:
+  explicit OwnedStringSource(std::string data) : data_(std::move(data)), view_(data_) {}
+  Result<size_t> Read(std::span<char> out) override { return view_.Read(out); }
+
+ private:
+  std::string data_;
+  StringSource view_;  // over data_, declared after it
 };
 
 // Reads the whole source, failing with kEntityTooLarge past max_bytes. For

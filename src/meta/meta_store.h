@@ -25,6 +25,48 @@ struct Bucket {
 
 using MetadataPairs = std::vector<std::pair<std::string, std::string>>;
 
+// A stored chunk: up to 4 MiB of content named by its SHA-256 and stored once
+// however many objects use it (ARCHITECTURE.md section 3). Everything needed to
+// read it back travels with it, so a GET reads a manifest and never looks a
+// chunk up.
+struct ChunkInfo {
+  std::string hash;  // SHA-256 of the content: 64 lower-case hex characters
+  // Where the ChunkStore put the shards: an opaque id (32 lower-case hex
+  // characters) chosen by the write that stored them. Each write of a chunk
+  // gets a fresh id, so a garbage-collected copy and a new copy of the same
+  // content never share files.
+  std::string location;
+  int data_shards = 0;    // K of the shards at location
+  int parity_shards = 0;  // M
+  uint64_t size = 0;      // content bytes, 1 .. 4 MiB
+
+  bool operator==(const ChunkInfo&) const = default;
+};
+
+// One piece of an object's body: bytes [offset, offset + length) of a chunk.
+// An object's body is its entries' pieces in order. Because an entry can start
+// inside a chunk, CopyObject and multipart completion write manifests, never
+// data.
+struct ManifestEntry {
+  ChunkInfo chunk;
+  uint64_t offset = 0;
+  uint64_t length = 0;  // >= 1; offset + length <= chunk.size
+
+  bool operator==(const ManifestEntry&) const = default;
+};
+
+using Manifest = std::vector<ManifestEntry>;
+
+// Figures for the admin API and metrics.
+struct StorageStats {
+  uint64_t objects = 0;
+  uint64_t logical_bytes = 0;        // sum of object sizes
+  uint64_t inline_bytes = 0;         // bytes stored inline in object rows
+  uint64_t chunks = 0;               // chunk rows, referenced or awaiting GC
+  uint64_t chunk_bytes = 0;          // sum of chunk sizes (before erasure overhead)
+  uint64_t unreferenced_chunks = 0;  // refcount 0, waiting out the grace period
+};
+
 struct ObjectRecord {
   std::string bucket;
   std::string key;
@@ -38,8 +80,12 @@ struct ObjectRecord {
   MetadataPairs system_metadata;
   int64_t last_modified_ms = 0;
   std::string storage_class = "STANDARD";
-  // Where the body lives, opaque to meta: the ObjectStore's locator.
-  std::string data_ref;
+  // The body is exactly one of: inline_data (small objects, ARCHITECTURE.md
+  // section 3: no shard files, one transaction) or the manifest's pieces.
+  // Both empty for an empty object. The sum of the manifest's lengths (or
+  // inline_data.size()) equals size.
+  Manifest manifest;
+  std::string inline_data;
 };
 
 // Checked inside the same transaction as the write, so two conditional PUTs
@@ -82,19 +128,67 @@ class MetaStore {
 
   // kNoSuchBucket, kNoSuchKey.
   virtual common::Result<ObjectRecord> GetObject(std::string_view bucket, std::string_view key) = 0;
-  // Inserts or replaces the object atomically. Returns the record it replaced
-  // (so the caller can release its data), or nullopt. kNoSuchBucket;
-  // kPreconditionFailed when the condition does not hold.
-  virtual common::Result<std::optional<ObjectRecord>> PutObject(
-      const ObjectRecord& object, const WriteCondition& condition) = 0;
-  // Returns the deleted record, or nullopt when there was none. kNoSuchBucket.
+  // Inserts or replaces the object atomically, and in the same transaction
+  // moves chunk reference counts (a chunk's count is the number of manifest
+  // entries, over all rows, that name it):
+  //   * every manifest entry adds one to its chunk's count. A chunk in
+  //     written_chunks (stored by this write itself) gets a row when it has
+  //     none, with refcount = its entries. When a row for that hash already
+  //     exists at another location (a concurrent write stored the same
+  //     content first), the entries are rewritten to the existing location
+  //     and this write's copy is returned in PutResult::unused_chunks for the
+  //     caller to delete.
+  //   * a chunk NOT in written_chunks (deduplicated through FindChunk) must
+  //     still have its row at the same location; if GC removed it meanwhile,
+  //     the whole put fails with kUnavailable and changes nothing (the
+  //     caller may retry the upload).
+  //   * the replaced record's entries each subtract one; a count reaching 0
+  //     sets the chunk's zero_since_ms to now_ms (the GC grace period starts).
+  // kNoSuchBucket; kPreconditionFailed when the condition does not hold.
+  struct PutResult {
+    std::optional<ObjectRecord> replaced;
+    std::vector<ChunkInfo> unused_chunks;
+  };
+  virtual common::Result<PutResult> PutObject(const ObjectRecord& object,
+                                              const WriteCondition& condition,
+                                              const std::vector<ChunkInfo>& written_chunks,
+                                              int64_t now_ms) = 0;
+  // Returns the deleted record, or nullopt when there was none; its chunks'
+  // counts drop as for a replaced record. kNoSuchBucket.
   virtual common::Result<std::optional<ObjectRecord>> DeleteObject(std::string_view bucket,
-                                                                   std::string_view key) = 0;
+                                                                   std::string_view key,
+                                                                   int64_t now_ms) = 0;
   // One page of keys in byte order. With a delimiter, keys that share
   // prefix + (text up to and including the next delimiter) collapse into one
   // common prefix. Cost is an index range scan proportional to the page (plus
   // one seek per common prefix), never a scan of the bucket. kNoSuchBucket.
   virtual common::Result<ListPage> ListObjects(std::string_view bucket, const ListQuery& query) = 0;
+
+  // --- Chunks (dedup, garbage collection, healing) ---
+
+  // The stored chunk with this hash (64 hex), or nullopt. A chunk whose count
+  // is 0 has its zero_since_ms moved to now_ms: the caller is about to
+  // reference it, and this restarts the grace period so GC leaves it alone
+  // while the upload runs.
+  virtual common::Result<std::optional<ChunkInfo>> FindChunk(std::string_view hash,
+                                                             int64_t now_ms) = 0;
+  // Up to limit chunks with refcount 0 and zero_since_ms <= zero_before_ms,
+  // oldest first.
+  virtual common::Result<std::vector<ChunkInfo>> ListUnreferencedChunks(int64_t zero_before_ms,
+                                                                        size_t limit) = 0;
+  // Deletes the chunk's row if, inside the transaction, it still has this
+  // location, refcount 0 and zero_since_ms <= zero_before_ms. Returns whether
+  // it did; only then may the caller delete the shard files.
+  virtual common::Result<bool> DeleteUnreferencedChunk(const ChunkInfo& chunk,
+                                                       int64_t zero_before_ms) = 0;
+  // Whether any chunk row has this location (orphan scan: shard files whose
+  // location no row names were left by a write that never committed).
+  virtual common::Result<bool> ChunkLocationExists(std::string_view location) = 0;
+  // Chunks in hash order with hash > after_hash ("" for the first), at most
+  // limit: the healer's walk.
+  virtual common::Result<std::vector<ChunkInfo>> ListChunks(std::string_view after_hash,
+                                                            size_t limit) = 0;
+  virtual common::Result<StorageStats> GetStorageStats() = 0;
 };
 
 }  // namespace strata::meta

@@ -30,14 +30,15 @@ ObjectRecord MakeObject(std::string_view bucket, std::string_view key, std::stri
   ObjectRecord object;
   object.bucket = bucket;
   object.key = key;
-  object.size = key.size() * 1000 + 7;
+  // Bytes JSON text could not hold, so a store that keeps them as text fails.
+  object.inline_data = std::string("body\0\xff of ", 10) + std::string(key);
+  object.size = object.inline_data.size();
   object.etag = etag;
   object.content_type = "application/x-" + std::to_string(key.size());
   object.user_metadata = {{"origin", std::string(key)}, {"empty", ""}};
   object.system_metadata = {{"cache-control", "no-cache"}};
   object.last_modified_ms = 1700000000000 + static_cast<int64_t>(key.size());
   object.storage_class = "STANDARD";
-  object.data_ref = "ref:" + std::string(key);
   return object;
 }
 
@@ -54,7 +55,8 @@ ObjectRecord MakeObject(std::string_view bucket, std::string_view key, std::stri
   if (expected.system_metadata != actual.system_metadata) return differs("system_metadata");
   if (expected.last_modified_ms != actual.last_modified_ms) return differs("last_modified_ms");
   if (expected.storage_class != actual.storage_class) return differs("storage_class");
-  if (expected.data_ref != actual.data_ref) return differs("data_ref");
+  if (expected.manifest != actual.manifest) return differs("manifest");
+  if (expected.inline_data != actual.inline_data) return differs("inline_data");
   return ::testing::AssertionSuccess();
 }
 
@@ -139,11 +141,11 @@ TEST_P(MetaStoreContractTest, DeleteBucket) {
 
 TEST_P(MetaStoreContractTest, DeleteBucketNotEmpty) {
   STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("full")));
-  STRATA_ASSERT_OK(store().PutObject(MakeObject("full", "k"), {}));
+  STRATA_ASSERT_OK(store().PutObject(MakeObject("full", "k"), {}, {}, kNowMs));
   STRATA_EXPECT_CODE(store().DeleteBucket("full"), Code::kBucketNotEmpty);
   STRATA_EXPECT_OK(store().GetBucket("full"));
   STRATA_EXPECT_OK(store().GetObject("full", "k"));
-  STRATA_ASSERT_OK(store().DeleteObject("full", "k"));
+  STRATA_ASSERT_OK(store().DeleteObject("full", "k", kNowMs));
   STRATA_EXPECT_OK(store().DeleteBucket("full"));
 }
 
@@ -154,7 +156,6 @@ TEST_P(MetaStoreContractTest, PutThenGetRoundTripsEveryField) {
   ObjectRecord in;
   in.bucket = "b";
   in.key = "dir/Ünïcødé 日本語 🎉.txt";
-  in.size = uint64_t{1} << 40;
   in.etag = "9e107d9d372bb6826bd81d3542a419d6-3";
   in.content_type = "text/plain; charset=utf-8";
   // Order and repeated names are kept; values may be empty or non-ASCII, and
@@ -169,9 +170,18 @@ TEST_P(MetaStoreContractTest, PutThenGetRoundTripsEveryField) {
                         {"expires", ""}};
   in.last_modified_ms = 1712345678901;
   in.storage_class = "REDUCED_REDUNDANCY";
-  in.data_ref = "v1:chunks/ab/cd?x=1&y=\x01";
-  STRATA_ASSERT_OK_AND_ASSIGN(std::optional<ObjectRecord> replaced, store().PutObject(in, {}));
-  EXPECT_FALSE(replaced.has_value());
+  // Two pieces of one chunk, the second starting inside it.
+  const ChunkInfo chunk = {.hash = std::string(64, 'e'),
+                           .location = std::string(32, '7'),
+                           .data_shards = 8,
+                           .parity_shards = 3,
+                           .size = 4 << 20};
+  in.manifest = {{.chunk = chunk, .offset = 0, .length = 4 << 20},
+                 {.chunk = chunk, .offset = 12345, .length = 1}};
+  in.size = (4 << 20) + 1;
+  STRATA_ASSERT_OK_AND_ASSIGN(MetaStore::PutResult put, store().PutObject(in, {}, {chunk}, kNowMs));
+  EXPECT_FALSE(put.replaced.has_value());
+  EXPECT_TRUE(put.unused_chunks.empty());
   STRATA_ASSERT_OK_AND_ASSIGN(ObjectRecord out, store().GetObject("b", in.key));
   EXPECT_TRUE(SameRecord(in, out));
 }
@@ -182,7 +192,7 @@ TEST_P(MetaStoreContractTest, EmptyFieldsRoundTrip) {
   in.bucket = "b";
   in.key = "k";
   in.storage_class = "";
-  STRATA_ASSERT_OK(store().PutObject(in, {}));
+  STRATA_ASSERT_OK(store().PutObject(in, {}, {}, kNowMs));
   STRATA_ASSERT_OK_AND_ASSIGN(ObjectRecord out, store().GetObject("b", "k"));
   EXPECT_TRUE(SameRecord(in, out));
 }
@@ -192,17 +202,19 @@ TEST_P(MetaStoreContractTest, PutReplacesAndReturnsReplaced) {
   ObjectRecord first = MakeObject("b", "k", "etag-1");
   ObjectRecord second = MakeObject("b", "k", "etag-2");
   second.user_metadata = {{"only", "this"}};
-  second.data_ref = "ref:second";
-  STRATA_ASSERT_OK(store().PutObject(first, {}));
-  STRATA_ASSERT_OK_AND_ASSIGN(std::optional<ObjectRecord> replaced, store().PutObject(second, {}));
-  ASSERT_TRUE(replaced.has_value());
-  EXPECT_TRUE(SameRecord(first, *replaced));
+  second.inline_data = "the second body";
+  second.size = second.inline_data.size();
+  STRATA_ASSERT_OK(store().PutObject(first, {}, {}, kNowMs));
+  STRATA_ASSERT_OK_AND_ASSIGN(MetaStore::PutResult put, store().PutObject(second, {}, {}, kNowMs));
+  ASSERT_TRUE(put.replaced.has_value());
+  EXPECT_TRUE(SameRecord(first, *put.replaced));
   STRATA_ASSERT_OK_AND_ASSIGN(ObjectRecord now, store().GetObject("b", "k"));
   EXPECT_TRUE(SameRecord(second, now));
 }
 
 TEST_P(MetaStoreContractTest, PutIntoMissingBucket) {
-  STRATA_EXPECT_CODE(store().PutObject(MakeObject("nope", "k"), {}), Code::kNoSuchBucket);
+  STRATA_EXPECT_CODE(store().PutObject(MakeObject("nope", "k"), {}, {}, kNowMs),
+                     Code::kNoSuchBucket);
   STRATA_EXPECT_CODE(store().GetBucket("nope"), Code::kNoSuchBucket);
 }
 
@@ -215,22 +227,24 @@ TEST_P(MetaStoreContractTest, GetMissing) {
 TEST_P(MetaStoreContractTest, DeleteObjectReturnsDeleted) {
   STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("b")));
   ObjectRecord object = MakeObject("b", "k");
-  STRATA_ASSERT_OK(store().PutObject(object, {}));
-  STRATA_ASSERT_OK_AND_ASSIGN(std::optional<ObjectRecord> deleted, store().DeleteObject("b", "k"));
+  STRATA_ASSERT_OK(store().PutObject(object, {}, {}, kNowMs));
+  STRATA_ASSERT_OK_AND_ASSIGN(std::optional<ObjectRecord> deleted,
+                              store().DeleteObject("b", "k", kNowMs));
   ASSERT_TRUE(deleted.has_value());
   EXPECT_TRUE(SameRecord(object, *deleted));
   STRATA_EXPECT_CODE(store().GetObject("b", "k"), Code::kNoSuchKey);
-  STRATA_ASSERT_OK_AND_ASSIGN(std::optional<ObjectRecord> again, store().DeleteObject("b", "k"));
+  STRATA_ASSERT_OK_AND_ASSIGN(std::optional<ObjectRecord> again,
+                              store().DeleteObject("b", "k", kNowMs));
   EXPECT_FALSE(again.has_value());
-  STRATA_EXPECT_CODE(store().DeleteObject("nope", "k"), Code::kNoSuchBucket);
+  STRATA_EXPECT_CODE(store().DeleteObject("nope", "k", kNowMs), Code::kNoSuchBucket);
 }
 
 TEST_P(MetaStoreContractTest, ObjectsBelongToTheirBucket) {
   STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("a")));
   STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("ab")));
-  STRATA_ASSERT_OK(store().PutObject(MakeObject("a", "k", "etag-a"), {}));
-  STRATA_ASSERT_OK(store().PutObject(MakeObject("ab", "k", "etag-ab"), {}));
-  STRATA_ASSERT_OK(store().DeleteObject("a", "k"));
+  STRATA_ASSERT_OK(store().PutObject(MakeObject("a", "k", "etag-a"), {}, {}, kNowMs));
+  STRATA_ASSERT_OK(store().PutObject(MakeObject("ab", "k", "etag-ab"), {}, {}, kNowMs));
+  STRATA_ASSERT_OK(store().DeleteObject("a", "k", kNowMs));
   STRATA_EXPECT_CODE(store().GetObject("a", "k"), Code::kNoSuchKey);
   STRATA_ASSERT_OK_AND_ASSIGN(ObjectRecord other, store().GetObject("ab", "k"));
   EXPECT_EQ(other.etag, "etag-ab");
@@ -246,11 +260,13 @@ WriteCondition IfMatch(std::string etag) {
 
 TEST_P(MetaStoreContractTest, IfNoneMatchAny) {
   STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("b")));
-  STRATA_ASSERT_OK_AND_ASSIGN(std::optional<ObjectRecord> replaced,
-                              store().PutObject(MakeObject("b", "k", "etag-1"), IfNoneMatchAny()));
-  EXPECT_FALSE(replaced.has_value());
-  STRATA_EXPECT_CODE(store().PutObject(MakeObject("b", "k", "etag-2"), IfNoneMatchAny()),
-                     Code::kPreconditionFailed);
+  STRATA_ASSERT_OK_AND_ASSIGN(
+      MetaStore::PutResult put,
+      store().PutObject(MakeObject("b", "k", "etag-1"), IfNoneMatchAny(), {}, kNowMs));
+  EXPECT_FALSE(put.replaced.has_value());
+  STRATA_EXPECT_CODE(
+      store().PutObject(MakeObject("b", "k", "etag-2"), IfNoneMatchAny(), {}, kNowMs),
+      Code::kPreconditionFailed);
   STRATA_ASSERT_OK_AND_ASSIGN(ObjectRecord now, store().GetObject("b", "k"));
   EXPECT_TRUE(SameRecord(MakeObject("b", "k", "etag-1"), now));
 }
@@ -258,29 +274,33 @@ TEST_P(MetaStoreContractTest, IfNoneMatchAny) {
 TEST_P(MetaStoreContractTest, IfMatch) {
   STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("b")));
   // No current object: fails, and creates nothing.
-  STRATA_EXPECT_CODE(store().PutObject(MakeObject("b", "k", "etag-1"), IfMatch("etag-1")),
-                     Code::kPreconditionFailed);
+  STRATA_EXPECT_CODE(
+      store().PutObject(MakeObject("b", "k", "etag-1"), IfMatch("etag-1"), {}, kNowMs),
+      Code::kPreconditionFailed);
   STRATA_EXPECT_CODE(store().GetObject("b", "k"), Code::kNoSuchKey);
 
-  STRATA_ASSERT_OK(store().PutObject(MakeObject("b", "k", "etag-1"), {}));
+  STRATA_ASSERT_OK(store().PutObject(MakeObject("b", "k", "etag-1"), {}, {}, kNowMs));
   // Wrong ETag: fails, and changes nothing.
-  STRATA_EXPECT_CODE(store().PutObject(MakeObject("b", "k", "etag-2"), IfMatch("etag-x")),
-                     Code::kPreconditionFailed);
+  STRATA_EXPECT_CODE(
+      store().PutObject(MakeObject("b", "k", "etag-2"), IfMatch("etag-x"), {}, kNowMs),
+      Code::kPreconditionFailed);
   STRATA_ASSERT_OK_AND_ASSIGN(ObjectRecord unchanged, store().GetObject("b", "k"));
   EXPECT_TRUE(SameRecord(MakeObject("b", "k", "etag-1"), unchanged));
   // Matching ETag: replaces, returning what it replaced.
-  STRATA_ASSERT_OK_AND_ASSIGN(std::optional<ObjectRecord> replaced,
-                              store().PutObject(MakeObject("b", "k", "etag-2"), IfMatch("etag-1")));
-  ASSERT_TRUE(replaced.has_value());
-  EXPECT_EQ(replaced->etag, "etag-1");
+  STRATA_ASSERT_OK_AND_ASSIGN(
+      MetaStore::PutResult put,
+      store().PutObject(MakeObject("b", "k", "etag-2"), IfMatch("etag-1"), {}, kNowMs));
+  ASSERT_TRUE(put.replaced.has_value());
+  EXPECT_EQ(put.replaced->etag, "etag-1");
   STRATA_ASSERT_OK_AND_ASSIGN(ObjectRecord now, store().GetObject("b", "k"));
   EXPECT_EQ(now.etag, "etag-2");
 }
 
 TEST_P(MetaStoreContractTest, ConditionInMissingBucket) {
-  STRATA_EXPECT_CODE(store().PutObject(MakeObject("nope", "k"), IfNoneMatchAny()),
+  STRATA_EXPECT_CODE(store().PutObject(MakeObject("nope", "k"), IfNoneMatchAny(), {}, kNowMs),
                      Code::kNoSuchBucket);
-  STRATA_EXPECT_CODE(store().PutObject(MakeObject("nope", "k"), IfMatch("e")), Code::kNoSuchBucket);
+  STRATA_EXPECT_CODE(store().PutObject(MakeObject("nope", "k"), IfMatch("e"), {}, kNowMs),
+                     Code::kNoSuchBucket);
 }
 
 // Racing conditional creates of one key: exactly one wins, and the stored
@@ -294,8 +314,8 @@ TEST_P(MetaStoreContractTest, ConcurrentIfNoneMatchAnyHasOneWinner) {
   std::vector<std::thread> threads;
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&, i] {
-      auto result =
-          store().PutObject(MakeObject("b", "race", "etag-" + std::to_string(i)), IfNoneMatchAny());
+      auto result = store().PutObject(MakeObject("b", "race", "etag-" + std::to_string(i)),
+                                      IfNoneMatchAny(), {}, kNowMs);
       if (result.ok()) {
         ++winners;
         winner = i;
@@ -323,7 +343,7 @@ TEST_P(MetaStoreContractTest, ConcurrentWritersAndReaders) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
         std::string key = "t" + std::to_string(t) + "/" + std::to_string(i);
-        if (!store().PutObject(MakeObject("b", key), {}).ok()) ++failures;
+        if (!store().PutObject(MakeObject("b", key), {}, {}, kNowMs).ok()) ++failures;
         if (!store().GetObject("b", key).ok()) ++failures;  // read-after-write
       }
     });

@@ -47,7 +47,7 @@ Strings Keys(const ListPage& page) {
 common::Status PutKeys(MetaStore& store, const Strings& keys) {
   if (!store.GetBucket("b").ok()) STRATA_RETURN_IF_ERROR(store.CreateBucket(MakeBucket("b")));
   for (const std::string& key : keys) {
-    STRATA_RETURN_IF_ERROR(store.PutObject(MakeObject("b", key), {}).status());
+    STRATA_RETURN_IF_ERROR(store.PutObject(MakeObject("b", key), {}, {}, kNowMs).status());
   }
   return common::Status::Ok();
 }
@@ -95,8 +95,8 @@ TEST_P(MetaStoreContractTest, ListOnlyTheBucket) {
   STRATA_ASSERT_OK(PutKeys(store(), {"k1", "k2"}));
   STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("b2")));
   STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("a")));
-  STRATA_ASSERT_OK(store().PutObject(MakeObject("b2", "k0"), {}));
-  STRATA_ASSERT_OK(store().PutObject(MakeObject("a", "k3"), {}));
+  STRATA_ASSERT_OK(store().PutObject(MakeObject("b2", "k0"), {}, {}, kNowMs));
+  STRATA_ASSERT_OK(store().PutObject(MakeObject("a", "k3"), {}, {}, kNowMs));
   STRATA_ASSERT_OK_AND_ASSIGN(ListPage page, store().ListObjects("b", Query("", "")));
   EXPECT_EQ(Keys(page), (Strings{"k1", "k2"}));
 }

@@ -1,5 +1,6 @@
 #include "meta/metadata_json.h"
 
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -76,6 +77,101 @@ common::Result<MetadataPairs> DecodeMetadata(std::string_view text) {
                        pair[1].get_ref<const std::string&>());
   }
   return pairs;
+}
+
+namespace {
+
+// Positions in a manifest entry's array.
+enum ManifestField {
+  kHash,
+  kLocation,
+  kDataShards,
+  kParityShards,
+  kChunkSize,
+  kOffset,
+  kLength,
+  kManifestFields,
+};
+
+// Why `entry` breaks ManifestEntry's rules, or "" when it keeps them.
+std::string_view EntryProblem(const ManifestEntry& entry) {
+  if (entry.chunk.data_shards < 0 || entry.chunk.parity_shards < 0) {
+    return "negative shard count";
+  }
+  if (entry.length == 0) return "empty piece";
+  // offset + length <= size, written so it cannot overflow.
+  if (entry.offset > entry.chunk.size || entry.length > entry.chunk.size - entry.offset) {
+    return "piece extends past the chunk's end";
+  }
+  return "";
+}
+
+// Reads a non-negative JSON integer no larger than `max`.
+bool ReadUnsigned(const json& value, uint64_t max, uint64_t* out) {
+  if (!value.is_number_unsigned()) return false;  // negatives, floats, others
+  *out = value.get<uint64_t>();
+  return *out <= max;
+}
+
+}  // namespace
+
+common::Result<std::string> EncodeManifest(const Manifest& manifest) {
+  json array = json::array();
+  for (size_t i = 0; i < manifest.size(); ++i) {
+    const ManifestEntry& entry = manifest[i];
+    if (std::string_view problem = EntryProblem(entry); !problem.empty()) {
+      return Error(Code::kInvalidArgument,
+                   "manifest entry " + std::to_string(i) + ": " + std::string(problem));
+    }
+    // dump() would throw on invalid UTF-8, as for metadata.
+    if (!IsValidUtf8(entry.chunk.hash) || !IsValidUtf8(entry.chunk.location)) {
+      return Error(Code::kInvalidArgument,
+                   "manifest entry " + std::to_string(i) + ": hash or location is not UTF-8");
+    }
+    array.push_back(json::array({entry.chunk.hash, entry.chunk.location,
+                                 static_cast<uint64_t>(entry.chunk.data_shards),
+                                 static_cast<uint64_t>(entry.chunk.parity_shards), entry.chunk.size,
+                                 entry.offset, entry.length}));
+  }
+  return array.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+common::Result<Manifest> DecodeManifest(std::string_view text) {
+  const json parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_array()) {
+    return Error(Code::kCorruption, "stored manifest is not a JSON array");
+  }
+  Manifest manifest;
+  manifest.reserve(parsed.size());
+  for (const json& item : parsed) {
+    auto bad = [&](std::string_view why) {
+      return Error(Code::kCorruption, "stored manifest entry " + std::to_string(manifest.size()) +
+                                          ": " + std::string(why));
+    };
+    if (!item.is_array() || item.size() != kManifestFields || !item[kHash].is_string() ||
+        !item[kLocation].is_string()) {
+      return bad("not a [hash, location, K, M, size, offset, length] array");
+    }
+    ManifestEntry entry;
+    entry.chunk.hash = item[kHash].get<std::string>();
+    entry.chunk.location = item[kLocation].get<std::string>();
+    constexpr auto kMaxInt = static_cast<uint64_t>(std::numeric_limits<int>::max());
+    constexpr auto kMax = std::numeric_limits<uint64_t>::max();
+    uint64_t data_shards = 0;
+    uint64_t parity_shards = 0;
+    if (!ReadUnsigned(item[kDataShards], kMaxInt, &data_shards) ||
+        !ReadUnsigned(item[kParityShards], kMaxInt, &parity_shards) ||
+        !ReadUnsigned(item[kChunkSize], kMax, &entry.chunk.size) ||
+        !ReadUnsigned(item[kOffset], kMax, &entry.offset) ||
+        !ReadUnsigned(item[kLength], kMax, &entry.length)) {
+      return bad("a number is not a non-negative integer in range");
+    }
+    entry.chunk.data_shards = static_cast<int>(data_shards);
+    entry.chunk.parity_shards = static_cast<int>(parity_shards);
+    if (std::string_view problem = EntryProblem(entry); !problem.empty()) return bad(problem);
+    manifest.push_back(std::move(entry));
+  }
+  return manifest;
 }
 
 }  // namespace strata::meta

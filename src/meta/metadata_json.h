@@ -1,6 +1,6 @@
-// The stored form of ObjectRecord metadata (user_metadata, system_metadata):
-// JSON text, shared by every MetaStore implementation so a database can move
-// between them.
+// The stored forms of ObjectRecord's metadata (user_metadata,
+// system_metadata) and manifest: JSON text, shared by every MetaStore
+// implementation so a database can move between them.
 #pragma once
 
 #include <string>
@@ -20,6 +20,21 @@ common::Result<std::string> EncodeMetadata(const MetadataPairs& pairs);
 
 // Inverse of EncodeMetadata. kCorruption when `json` is not such an array.
 common::Result<MetadataPairs> DecodeMetadata(std::string_view json);
+
+// Encodes a manifest as a compact JSON array with one array per entry:
+//   [[hash, location, data_shards, parity_shards, chunk_size, offset, length], ...]
+// (strings, then non-negative integers). Positional arrays keep a manifest of
+// thousands of entries small. Empty encodes as "[]". kInvalidArgument when an
+// entry breaks ManifestEntry's rules (length >= 1, offset + length <=
+// chunk.size), has negative shard counts, or a hash or location that is not
+// valid UTF-8. Decode(Encode(m)) == m whenever Encode succeeds.
+common::Result<std::string> EncodeManifest(const Manifest& manifest);
+
+// Inverse of EncodeManifest. Strict: kCorruption for anything EncodeManifest
+// cannot produce (another shape, a wrong type, a float, a negative or
+// out-of-range number, an entry breaking the rules above). The strings'
+// contents (hex) are not checked.
+common::Result<Manifest> DecodeManifest(std::string_view json);
 
 // True when `text` is well-formed UTF-8 (no overlong forms, surrogates or
 // code points above U+10FFFF). NUL is allowed.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 
 namespace strata::meta {
@@ -50,6 +51,95 @@ TEST(MetadataJsonTest, DecodeRejectsOtherShapes) {
   for (const char* bad : {"", "not json", "{}", R"({"k":"v"})", "[1]", R"([["k"]])",
                           R"([["k","v","x"]])", R"([["k",1]])", R"([[1,"v"]])", "[[", "null"}) {
     EXPECT_EQ(DecodeMetadata(bad).status().code(), common::Code::kCorruption) << bad;
+  }
+}
+
+ManifestEntry Entry(std::string hash, std::string location, uint64_t size, uint64_t offset,
+                    uint64_t length) {
+  return {.chunk = {.hash = std::move(hash),
+                    .location = std::move(location),
+                    .data_shards = 4,
+                    .parity_shards = 2,
+                    .size = size},
+          .offset = offset,
+          .length = length};
+}
+
+TEST(ManifestJsonTest, RoundTrips) {
+  const std::string h(64, 'a');
+  const std::string l(32, 'b');
+  const Manifest cases[] = {
+      {},
+      {Entry(h, l, 4 << 20, 0, 4 << 20)},
+      // Pieces inside a chunk, a chunk named twice, extreme numbers.
+      {Entry(h, l, 100, 10, 90), Entry(h, l, 100, 0, 1), Entry("x", "y", 1, 0, 1),
+       Entry("", "", UINT64_MAX, UINT64_MAX - 1, 1)},
+  };
+  for (const Manifest& manifest : cases) {
+    auto json = EncodeManifest(manifest);
+    ASSERT_TRUE(json.ok()) << json.status().ToString();
+    auto decoded = DecodeManifest(*json);
+    ASSERT_TRUE(decoded.ok()) << decoded.status().ToString() << " " << *json;
+    EXPECT_EQ(*decoded, manifest) << *json;
+  }
+  EXPECT_EQ(*EncodeManifest({}), "[]");
+  Manifest one = {Entry("ab", "cd", 100, 10, 90)};
+  one[0].chunk.data_shards = 1;
+  one[0].chunk.parity_shards = 0;
+  EXPECT_EQ(*EncodeManifest(one), R"([["ab","cd",1,0,100,10,90]])");
+}
+
+TEST(ManifestJsonTest, EncodeRejectsBrokenEntries) {
+  Manifest negative_k = {Entry("h", "l", 10, 0, 10)};
+  negative_k[0].chunk.data_shards = -1;
+  Manifest negative_m = {Entry("h", "l", 10, 0, 10)};
+  negative_m[0].chunk.parity_shards = -1;
+  const Manifest bad[] = {
+      {Entry("h", "l", 10, 0, 0)},                             // empty piece
+      {Entry("h", "l", 10, 5, 6)},                             // past the end
+      {Entry("h", "l", 10, 11, 1)},                            // starts past the end
+      {Entry("h", "l", 10, UINT64_MAX, 2)},                    // offset + length overflows
+      {Entry("h", "l", 10, 0, 10), Entry("h", "l", 0, 0, 1)},  // a later entry
+      {Entry("\xff", "l", 10, 0, 10)},
+      {Entry("h", "\xc3", 10, 0, 10)},
+      negative_k,
+      negative_m,
+  };
+  for (const Manifest& manifest : bad) {
+    EXPECT_EQ(EncodeManifest(manifest).status().code(), common::Code::kInvalidArgument);
+  }
+}
+
+TEST(ManifestJsonTest, DecodeRejectsOtherShapes) {
+  for (const char* bad : {
+           "",
+           "not json",
+           "null",
+           "{}",
+           "[[",
+           "[1]",
+           R"(["h"])",
+           R"([{}])",
+           R"([[]])",
+           R"([["h","l",4,2,10,0]])",                        // too short
+           R"([["h","l",4,2,10,0,10,0]])",                   // too long
+           R"([[1,"l",4,2,10,0,10]])",                       // hash not a string
+           R"([["h",null,4,2,10,0,10]])",                    // location not a string
+           R"([["h","l","4",2,10,0,10]])",                   // number as string
+           R"([["h","l",4.0,2,10,0,10]])",                   // float
+           R"([["h","l",4,2,10,0,1e1]])",                    // float in exponent form
+           R"([["h","l",-4,2,10,0,10]])",                    // negative
+           R"([["h","l",4,-1,10,0,10]])",                    // negative
+           R"([["h","l",4,2,10,-1,10]])",                    // negative
+           R"([["h","l",2147483648,2,10,0,10]])",            // K beyond int
+           R"([["h","l",4,2,18446744073709551616,0,10]])",   // beyond uint64
+           R"([["h","l",4,2,10,0,0]])",                      // empty piece
+           R"([["h","l",4,2,10,5,6]])",                      // past the end
+           R"([["h","l",4,2,10,0,10]],)",                    // trailing text
+           R"([["h","l",4,2,10,0,10],["h","l",4,2,10,0]])",  // a later entry
+           R"([["h","l",true,2,10,0,10]])",
+       }) {
+    EXPECT_EQ(DecodeManifest(bad).status().code(), common::Code::kCorruption) << bad;
   }
 }
 

@@ -5,6 +5,7 @@
 #include "common/hash.h"
 #include "common/hex.h"
 #include "service/content_md5.h"
+#include "storage/dedup/manifest_source.h"
 
 namespace strata::service {
 namespace {
@@ -62,22 +63,15 @@ common::Status CheckWriteCondition(meta::MetaStore& meta, const PutObjectInput& 
 
 }  // namespace
 
-void ObjectService::Release(const std::string& data_ref) {
-  // A failure here leaks space, never data; the storage engine's scanner
-  // reclaims files no metadata row references.
-  (void)store_.Delete(data_ref);
-}
-
-common::Result<meta::ObjectRecord> ObjectService::Commit(meta::ObjectRecord record,
-                                                         const meta::WriteCondition& condition) {
-  auto replaced = meta_.PutObject(record, condition);
-  if (!replaced.ok()) {
-    Release(record.data_ref);
-    return replaced.status();
+common::Result<meta::ObjectRecord> ObjectService::Commit(
+    meta::ObjectRecord record, const meta::WriteCondition& condition,
+    const std::vector<meta::ChunkInfo>& written_chunks) {
+  auto put = meta_.PutObject(record, condition, written_chunks, clock_.NowMillis());
+  if (!put.ok()) {
+    writer_.Discard(written_chunks);
+    return put.status();
   }
-  if (replaced->has_value() && (*replaced)->data_ref != record.data_ref) {
-    Release((*replaced)->data_ref);
-  }
+  writer_.Discard(put->unused_chunks);
   return record;
 }
 
@@ -97,11 +91,12 @@ common::Result<meta::ObjectRecord> ObjectService::Put(const PutObjectInput& inpu
   STRATA_RETURN_IF_ERROR(CheckWriteCondition(meta_, input));
 
   Md5Source hashed(body);
-  STRATA_ASSIGN_OR_RETURN(storage::WrittenData written, store_.Write(hashed, input.content_length));
+  STRATA_ASSIGN_OR_RETURN(storage::WrittenObject written,
+                          writer_.Write(hashed, input.content_length));
   std::string md5 = hashed.Finish();
   if (expected_md5) {
     if (common::Status match = MatchContentMd5(*expected_md5, md5); !match.ok()) {
-      Release(written.data_ref);
+      writer_.Discard(written.written_chunks);
       return match;
     }
   }
@@ -115,8 +110,9 @@ common::Result<meta::ObjectRecord> ObjectService::Put(const PutObjectInput& inpu
   record.user_metadata = input.user_metadata;
   record.system_metadata = input.system_metadata;
   record.last_modified_ms = clock_.NowMillis();
-  record.data_ref = written.data_ref;
-  return Commit(std::move(record), input.condition);
+  record.manifest = std::move(written.manifest);
+  record.inline_data = std::move(written.inline_data);
+  return Commit(std::move(record), input.condition, written.written_chunks);
 }
 
 common::Result<GetObjectOutput> ObjectService::Get(const GetObjectInput& input) {
@@ -127,16 +123,25 @@ common::Result<GetObjectOutput> ObjectService::Get(const GetObjectInput& input) 
   if (!input.head_only) {
     uint64_t offset = output.range ? output.range->start : 0;
     uint64_t length = output.range ? output.range->length : object.size;
-    STRATA_ASSIGN_OR_RETURN(output.body, store_.Read(object.data_ref, offset, length));
+    if (object.manifest.empty()) {
+      // Inline (or empty): the bytes came with the row.
+      if (object.inline_data.size() != object.size) {
+        return Error(Code::kCorruption, "inline body of " + object.key + " has the wrong size");
+      }
+      output.body =
+          std::make_unique<common::OwnedStringSource>(object.inline_data.substr(offset, length));
+    } else {
+      STRATA_ASSIGN_OR_RETURN(
+          output.body,
+          storage::ManifestSource::Open(chunks_, object.manifest, object.size, offset, length));
+    }
   }
   output.object = std::move(object);
   return output;
 }
 
 common::Status ObjectService::Delete(std::string_view bucket, std::string_view key) {
-  STRATA_ASSIGN_OR_RETURN(auto deleted, meta_.DeleteObject(bucket, key));
-  if (deleted) Release(deleted->data_ref);
-  return common::Status::Ok();
+  return meta_.DeleteObject(bucket, key, clock_.NowMillis()).status();
 }
 
 common::Result<meta::ObjectRecord> ObjectService::Copy(const CopyObjectInput& input) {
@@ -153,22 +158,18 @@ common::Result<meta::ObjectRecord> ObjectService::Copy(const CopyObjectInput& in
   if (input.replace_metadata) STRATA_RETURN_IF_ERROR(CheckUserMetadata(input.user_metadata));
   STRATA_RETURN_IF_ERROR(meta_.GetBucket(input.bucket).status());
 
-  // The simple store has no shared chunks yet, so a copy rewrites the bytes;
-  // the storage engine turns this into a manifest copy.
-  STRATA_ASSIGN_OR_RETURN(auto reader, store_.Read(source.data_ref, 0, source.size));
-  STRATA_ASSIGN_OR_RETURN(storage::WrittenData written, store_.Write(*reader, source.size));
-
-  meta::ObjectRecord record = source;
+  // The copy names the source's chunks (their counts rise in the commit): no
+  // byte is read or written.
+  meta::ObjectRecord record = std::move(source);
   record.bucket = input.bucket;
   record.key = input.key;
-  record.data_ref = written.data_ref;
   record.last_modified_ms = clock_.NowMillis();
   if (input.replace_metadata) {
     record.content_type = input.content_type.empty() ? "binary/octet-stream" : input.content_type;
     record.user_metadata = input.user_metadata;
     record.system_metadata = input.system_metadata;
   }
-  return Commit(std::move(record), meta::WriteCondition{});
+  return Commit(std::move(record), meta::WriteCondition{}, {});
 }
 
 common::Result<meta::ListPage> ObjectService::List(std::string_view bucket,

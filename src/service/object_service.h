@@ -1,7 +1,9 @@
-// Object operations: stream the body into the ObjectStore, then commit one
-// MetaStore transaction, which is the moment the write exists. A failed or
-// rejected request leaves no visible trace: its data is released before the
-// error returns.
+// Object operations: stream the body into chunks (ObjectWriter: stored once
+// per content), then commit one MetaStore transaction that writes the object
+// row and its manifest and moves the chunk reference counts: the moment the
+// write exists. A failed or rejected request leaves no visible trace: chunks
+// it stored are deleted before the error returns (or collected by GC after a
+// crash). Overwritten and deleted objects free their chunks through GC.
 #pragma once
 
 #include <memory>
@@ -14,7 +16,8 @@
 #include "meta/meta_store.h"
 #include "service/byte_range.h"
 #include "service/read_conditions.h"
-#include "storage/object_store.h"
+#include "storage/chunk_store.h"
+#include "storage/dedup/object_writer.h"
 
 namespace strata::service {
 
@@ -62,8 +65,9 @@ struct CopyObjectInput {
 
 class ObjectService {
  public:
-  ObjectService(meta::MetaStore& meta, storage::ObjectStore& store, const common::Clock& clock)
-      : meta_(meta), store_(store), clock_(clock) {}
+  ObjectService(meta::MetaStore& meta, storage::ObjectWriter& writer, storage::ChunkStore& chunks,
+                const common::Clock& clock)
+      : meta_(meta), writer_(writer), chunks_(chunks), clock_(clock) {}
 
   // kNoSuchBucket, kPreconditionFailed, kBadDigest, kInvalidDigest,
   // kMetadataTooLarge, kEntityTooLarge, kIncompleteBody, and any body error.
@@ -73,20 +77,22 @@ class ObjectService {
   common::Result<GetObjectOutput> Get(const GetObjectInput& input);
   // Deleting a missing key succeeds, as in S3. kNoSuchBucket.
   common::Status Delete(std::string_view bucket, std::string_view key);
-  // Returns the new object. kInvalidRequest when copying an object onto
-  // itself without replacing its metadata.
+  // Returns the new object, which shares the source's chunks: no data is
+  // copied. kInvalidRequest when copying an object onto itself without
+  // replacing its metadata.
   common::Result<meta::ObjectRecord> Copy(const CopyObjectInput& input);
   common::Result<meta::ListPage> List(std::string_view bucket, const meta::ListQuery& query);
 
  private:
-  // Commits record; on failure releases its data. Releases the data of the
-  // object it replaced.
+  // Commits record; on failure deletes the chunks this request stored, on
+  // success the copies the store found redundant.
   common::Result<meta::ObjectRecord> Commit(meta::ObjectRecord record,
-                                            const meta::WriteCondition& condition);
-  void Release(const std::string& data_ref);
+                                            const meta::WriteCondition& condition,
+                                            const std::vector<meta::ChunkInfo>& written_chunks);
 
   meta::MetaStore& meta_;
-  storage::ObjectStore& store_;
+  storage::ObjectWriter& writer_;
+  storage::ChunkStore& chunks_;
   const common::Clock& clock_;
 };
 

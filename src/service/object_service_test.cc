@@ -1,6 +1,9 @@
-// ObjectService over the real SQLite MetaStore and the real file store: the
-// guarantees here (nothing left behind on failure, conditional writes) are
-// about how those parts work together.
+// ObjectService over the real SQLite MetaStore, the real erasure-coded chunk
+// store and the real garbage collector: the guarantees here (nothing left
+// behind on failure, conditional writes, space coming back after overwrite
+// and delete, copies sharing chunks) are about how those parts work together.
+// Inline storage is off (threshold 0) so that even the tiny bodies here live
+// in chunks.
 #include "service/object_service.h"
 
 #include <gtest/gtest.h>
@@ -13,21 +16,15 @@
 #include "common/testing/byte_sources.h"
 #include "meta/sqlite/sqlite_meta_store.h"
 #include "service/bucket_service.h"
-#include "storage/simple/file_object_store.h"
+#include "storage/chunk_store/erasure_chunk_store.h"
+#include "storage/chunker/fixed_chunker.h"
+#include "storage/gc/garbage_collector.h"
 
 namespace strata::service {
 namespace {
 
 namespace fs = std::filesystem;
 using common::Code;
-
-size_t CountFiles(const fs::path& root) {
-  size_t n = 0;
-  for (const auto& e : fs::recursive_directory_iterator(root)) {
-    n += e.is_regular_file() && e.path().string().find("/objects/") != std::string::npos;
-  }
-  return n;
-}
 
 class ObjectServiceTest : public ::testing::Test {
  protected:
@@ -37,11 +34,17 @@ class ObjectServiceTest : public ::testing::Test {
     auto meta = meta::sqlite::SqliteMetaStore::Open((root_ / "meta" / "strata.db").string());
     ASSERT_TRUE(meta.ok()) << meta.status().ToString();
     meta_ = std::move(meta).value();
-    auto store = storage::FileObjectStore::Open({root_ / "d1", root_ / "d2"}, random_);
-    ASSERT_TRUE(store.ok());
-    store_ = std::move(store).value();
+    storage::ErasureChunkStoreOptions options;
+    options.data_shards = 2;
+    options.parity_shards = 1;
+    auto chunks = storage::ErasureChunkStore::Open({root_ / "d1", root_ / "d2", root_ / "d3"},
+                                                   random_, clock_, options);
+    ASSERT_TRUE(chunks.ok()) << chunks.status().ToString();
+    chunks_ = std::move(chunks).value();
+    chunker_ = std::move(storage::MakeFixedChunker(4096)).value();
+    writer_ = std::make_unique<storage::ObjectWriter>(*meta_, *chunks_, *chunker_, clock_, 0);
     buckets_ = std::make_unique<BucketService>(*meta_, clock_);
-    objects_ = std::make_unique<ObjectService>(*meta_, *store_, clock_);
+    objects_ = std::make_unique<ObjectService>(*meta_, *writer_, *chunks_, clock_);
     ASSERT_TRUE(buckets_->Create("b", "", "root").ok());
   }
   void TearDown() override { fs::remove_all(root_); }
@@ -62,11 +65,23 @@ class ObjectServiceTest : public ::testing::Test {
     return *common::ReadAll(*out->body, 1 << 30);
   }
 
+  // Runs GC with no grace period, then counts the shard sets left on the
+  // drives: what the objects still hold.
+  size_t StoredChunksAfterGc() {
+    storage::GarbageCollector gc(*meta_, *chunks_, clock_, {.grace = std::chrono::milliseconds(0)});
+    EXPECT_TRUE(gc.RunOnce().ok());
+    size_t n = 0;
+    EXPECT_TRUE(chunks_->ForEachLocation([&](const storage::StoredLocation&) { ++n; }).ok());
+    return n;
+  }
+
   common::SecureRandom random_;
   common::FixedClock clock_{1'700'000'000'000};
   fs::path root_;
   std::unique_ptr<meta::MetaStore> meta_;
-  std::unique_ptr<storage::ObjectStore> store_;
+  std::unique_ptr<storage::ErasureChunkStore> chunks_;
+  std::unique_ptr<storage::Chunker> chunker_;
+  std::unique_ptr<storage::ObjectWriter> writer_;
   std::unique_ptr<BucketService> buckets_;
   std::unique_ptr<ObjectService> objects_;
 };
@@ -79,11 +94,11 @@ TEST_F(ObjectServiceTest, PutGetOverwriteDelete) {
   EXPECT_EQ(Get("k"), "hello");
   ASSERT_TRUE(Put("k", "world!").ok());
   EXPECT_EQ(Get("k"), "world!");
-  EXPECT_EQ(CountFiles(root_), 1u) << "the overwritten body is released";
+  EXPECT_EQ(StoredChunksAfterGc(), 1u) << "the overwritten body is released";
   EXPECT_TRUE(objects_->Delete("b", "k").ok());
   EXPECT_EQ(objects_->Get({.bucket = "b", .key = "k"}).status().code(), Code::kNoSuchKey);
   EXPECT_TRUE(objects_->Delete("b", "k").ok()) << "deleting a missing key succeeds";
-  EXPECT_EQ(CountFiles(root_), 0u);
+  EXPECT_EQ(StoredChunksAfterGc(), 0u);
 }
 
 TEST_F(ObjectServiceTest, RangeAndConditions) {
@@ -129,7 +144,9 @@ TEST_F(ObjectServiceTest, RejectedPutsStoreNothing) {
   EXPECT_EQ(objects_->Put(no_bucket, body).status().code(), Code::kNoSuchBucket);
 
   EXPECT_EQ(Get("keep"), "original");
-  EXPECT_EQ(CountFiles(root_), 1u);
+  size_t left = 0;
+  ASSERT_TRUE(chunks_->ForEachLocation([&](const storage::StoredLocation&) { ++left; }).ok());
+  EXPECT_EQ(left, 1u) << "rejected puts delete their chunks themselves, before any GC";
 }
 
 TEST_F(ObjectServiceTest, ConditionalWrites) {
@@ -145,7 +162,7 @@ TEST_F(ObjectServiceTest, ConditionalWrites) {
   if_match.condition.etag = common::HexEncode(common::Md5("first"));
   ASSERT_TRUE(Put("k", "fourth", if_match).ok());
   EXPECT_EQ(Get("k"), "fourth");
-  EXPECT_EQ(CountFiles(root_), 1u);
+  EXPECT_EQ(StoredChunksAfterGc(), 1u);
 }
 
 TEST_F(ObjectServiceTest, CopyKeepsOrReplacesMetadata) {
@@ -185,7 +202,35 @@ TEST_F(ObjectServiceTest, CopyKeepsOrReplacesMetadata) {
                 .status()
                 .code(),
             Code::kPreconditionFailed);
-  EXPECT_EQ(CountFiles(root_), 2u);
+  EXPECT_EQ(StoredChunksAfterGc(), 1u) << "copies share the source's chunk";
+}
+
+TEST_F(ObjectServiceTest, CopyWritesNoDataAndOutlivesItsSource) {
+  std::string body(3 * 4096 + 5, 'a');
+  for (size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>(i * 7 + i / 4096);
+  ASSERT_TRUE(Put("src", body).ok());
+  size_t before = 0;
+  ASSERT_TRUE(chunks_->ForEachLocation([&](const storage::StoredLocation&) { ++before; }).ok());
+  ASSERT_TRUE(
+      objects_->Copy({.source_bucket = "b", .source_key = "src", .bucket = "b", .key = "dst"})
+          .ok());
+  ASSERT_TRUE(objects_->Delete("b", "src").ok());
+  EXPECT_EQ(StoredChunksAfterGc(), before);
+  EXPECT_EQ(Get("dst"), body);
+  ASSERT_TRUE(objects_->Delete("b", "dst").ok());
+  EXPECT_EQ(StoredChunksAfterGc(), 0u);
+}
+
+TEST_F(ObjectServiceTest, SameBodyUnderManyKeysIsStoredOnce) {
+  std::string body(2 * 4096, 'x');
+  for (size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>(i * 13 + i / 4096);
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(Put("k" + std::to_string(i), body).ok());
+  EXPECT_EQ(StoredChunksAfterGc(), 2u);
+  auto stats = meta_->GetStorageStats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->logical_bytes, 5 * body.size());
+  EXPECT_EQ(stats->chunk_bytes, body.size());
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(Get("k" + std::to_string(i)), body);
 }
 
 }  // namespace

@@ -84,7 +84,7 @@ class StrataServer:
 
     def __init__(self, root: Path, name: str = "main", *, tls: bool = False,
                  domain: str | None = "localhost", region: str | None = None,
-                 tls_names: tuple[str, ...] = ()):
+                 tls_names: tuple[str, ...] = (), extra_args: tuple[str, ...] = ()):
         self.root = Path(root)
         self.name = name
         self.tls = tls
@@ -92,6 +92,8 @@ class StrataServer:
         self.region = region or REGION
         self.explicit_region = region
         self.tls_names = tls_names
+        # More `strata server` flags (--chunker, --gc-grace, ...), before DIR.
+        self.extra_args = tuple(str(a) for a in extra_args)
         self.data_dir = self.root / "data"
         self.log_path = self.root / "server.log"
         self.access_key = random_access_key()
@@ -148,6 +150,7 @@ class StrataServer:
             cmd += ["--region", self.explicit_region]
         if self.tls:
             cmd += ["--tls-cert", str(self.cert_file), "--tls-key", str(self.key_file)]
+        cmd += list(self.extra_args)
         cmd.append(str(self.data_dir))
         return cmd
 
@@ -169,7 +172,8 @@ class StrataServer:
                     self.command(), stdout=log, stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL, env=env, cwd=str(self.root),
                     start_new_session=True)
-            _RUNNING.append(self)
+            if self not in _RUNNING:
+                _RUNNING.append(self)
             try:
                 self._wait_ready()
                 return self
@@ -214,6 +218,31 @@ class StrataServer:
                 pass
         if self in _RUNNING:
             _RUNNING.remove(self)
+
+    def kill(self):
+        """SIGKILL, as a crash: no shutdown code runs. The data folder stays."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            try:
+                self.proc.kill()
+            except ProcessLookupError:
+                pass
+            self.proc.wait(timeout=15)
+        if self in _RUNNING:
+            _RUNNING.remove(self)
+
+    def restart(self, *, crash: bool = False):
+        """Stop (SIGTERM, or SIGKILL with crash=True) and start again on the
+        same data folder and credentials. The port may change: take clients
+        (server.client()) again afterwards."""
+        if crash:
+            self.kill()
+        else:
+            self.stop()
+        with open(self.log_path, "ab") as log:
+            log.write(f"\n=== restart (previous exit status {self.proc.returncode})\n".encode())
+        return self.start()
 
     def log_tail(self, lines: int = 60) -> str:
         try:
@@ -261,10 +290,12 @@ def _require_binary():
         pytest.skip(msg)
 
 
-def _start(tmp_path_factory, name, **kwargs) -> StrataServer:
+def _start(tmp_path_factory, name, *, extra_args=(), **kwargs) -> StrataServer:
+    """Start a server of its own in a fresh temporary folder. extra_args are
+    more `strata server` flags, e.g. ("--chunker", "fastcdc")."""
     _require_binary()
     root = tmp_path_factory.mktemp(f"strata-{name}")
-    server = StrataServer(root, name, **kwargs)
+    server = StrataServer(root, name, extra_args=extra_args, **kwargs)
     server.start()
     return server
 

@@ -14,10 +14,14 @@ import datetime as _dt
 import hashlib
 import hmac
 import itertools
+import json
 import os
 import re
 import shutil
 import socket
+import sqlite3
+import struct
+import time
 import types
 import urllib.parse
 import uuid
@@ -485,3 +489,202 @@ def streaming_put(server, bucket, key, data: bytes, *, chunk_size=64 * 1024,
         prepped.url = url
         verify = getattr(server, "ca_file", None) or True
         return s.send(prepped, timeout=timeout, verify=verify)
+
+
+# --------------------------------------------------------------------------
+# Storage engine: admin API, shard files on the drives, the chunks table
+# --------------------------------------------------------------------------
+
+ADMIN_PREFIX = "/_strata/admin/v1/"
+DRIVE_COUNT = 6
+SHARD_HEADER_SIZE = 80
+DEFAULT_INLINE_THRESHOLD = 32768
+
+
+def admin(server, method, path, *, sign=True, body=b"", **kwargs):
+    """Call an admin endpoint: path "storage", "heal", "gc" (or a full path).
+    SigV4-signed with the server's root credentials unless sign=False (or
+    other access_key/secret_key are given). Returns (status, parsed JSON or
+    None when the body is not JSON)."""
+    if not path.startswith("/"):
+        path = ADMIN_PREFIX + path
+    resp = raw_request(server, method, path, sign=sign, body=body, **kwargs)
+    try:
+        doc = resp.json()
+    except ValueError:
+        doc = None
+    return resp.status_code, doc
+
+
+def admin_ok(server, method, path, expect=200):
+    status, doc = admin(server, method, path)
+    assert status == expect and isinstance(doc, dict), (
+        f"{method} {path}: expected {expect} with a JSON object, got {status}: {doc!r}")
+    return doc
+
+
+def storage_stats(server) -> dict:
+    return admin_ok(server, "GET", "storage")
+
+
+def run_gc(server) -> dict:
+    """One synchronous GC pass: {"chunks_deleted", "orphans_deleted", ...}."""
+    return admin_ok(server, "POST", "gc")
+
+
+def heal_pass(server, timeout=180.0) -> dict:
+    """Start a full heal pass (POST, 202) and wait until it has completed and
+    the queue of chunks that reads found degraded is empty. Returns the final
+    heal progress."""
+    before = admin_ok(server, "GET", "heal")["passes_completed"]
+    admin_ok(server, "POST", "heal", expect=202)
+    deadline = time.monotonic() + timeout
+    while True:
+        doc = admin_ok(server, "GET", "heal")
+        if (doc["passes_completed"] > before and not doc["pass_running"]
+                and doc["queued"] == 0):
+            return doc
+        if time.monotonic() > deadline:
+            raise AssertionError(f"heal pass not done after {timeout:.0f} s: {doc}")
+        time.sleep(0.1)
+
+
+def drive_dirs(server):
+    return [server.data_dir / f"drive{i}" for i in range(1, DRIVE_COUNT + 1)]
+
+
+def shard_files(server) -> dict:
+    """Every committed shard file on every drive, {relative path: Path}, the
+    relative path being driveN/chunks/<loc[0:2]>/<loc>/<shard index>."""
+    out = {}
+    for drive in drive_dirs(server):
+        root = drive / "chunks"
+        if not root.is_dir():
+            continue
+        for p in root.rglob("*"):
+            if p.is_file():
+                out[str(p.relative_to(server.data_dir))] = p
+    return out
+
+
+def shard_digests(server) -> dict:
+    """{relative path: SHA-256 of the file} for every shard file."""
+    return {rel: file_sha256(p) for rel, p in shard_files(server).items()}
+
+
+def shard_bytes(server) -> int:
+    return sum(p.stat().st_size for p in shard_files(server).values())
+
+
+def location_of(rel: str) -> str:
+    """The location id of a shard file's relative path."""
+    return rel.split("/")[-2]
+
+
+def location_dirs(server) -> dict:
+    """{location: [driveN/chunks/xx/<location> paths]} over all drives,
+    including empty location folders."""
+    out = {}
+    for drive in drive_dirs(server):
+        root = drive / "chunks"
+        if not root.is_dir():
+            continue
+        for prefix in root.iterdir():
+            if not prefix.is_dir():
+                continue
+            for loc in prefix.iterdir():
+                out.setdefault(loc.name, []).append(loc)
+    return out
+
+
+def temp_files(server) -> list:
+    """Everything in driveN/tmp/ on every drive."""
+    out = []
+    for drive in drive_dirs(server):
+        tmp = drive / "tmp"
+        if tmp.is_dir():
+            out += sorted(str(p) for p in tmp.rglob("*"))
+    return out
+
+
+def meta_db(server):
+    """A read-only SQLite connection to DIR/meta/strata.db (WAL: reading
+    while the server runs is fine). Rows come back as sqlite3.Row."""
+    path = server.data_dir / "meta" / "strata.db"
+    assert path.is_file(), f"no metadata database at {path}"
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def chunk_rows(server) -> dict:
+    """The chunks table: {hash: {"location", "data_shards", "parity_shards",
+    "size", "refcount", "zero_since_ms"}}."""
+    conn = meta_db(server)
+    try:
+        rows = conn.execute("SELECT * FROM chunks").fetchall()
+    finally:
+        conn.close()
+    return {r["hash"]: {k: r[k] for k in r.keys() if k != "hash"} for r in rows}
+
+
+MANIFEST_FIELDS = ("hash", "location", "data_shards", "parity_shards", "size",
+                   "offset", "length")
+
+
+def manifest_entries(manifest) -> list:
+    """The manifest column of an objects row as a list of dicts with
+    MANIFEST_FIELDS. The column holds a compact JSON array of
+    [hash, location, data_shards, parity_shards, chunk_size, offset, length]
+    arrays (migration 0002_chunks.sql); '[]' for inline and empty bodies."""
+    if manifest is None or manifest == "":
+        return []
+    doc = json.loads(manifest) if isinstance(manifest, (str, bytes)) else manifest
+    assert isinstance(doc, list), f"manifest is not a JSON array: {manifest!r:.300}"
+    out = []
+    for e in doc:
+        assert isinstance(e, list) and len(e) == len(MANIFEST_FIELDS), (
+            f"manifest entry is not a {len(MANIFEST_FIELDS)}-element array: {e!r}")
+        out.append(dict(zip(MANIFEST_FIELDS, e)))
+    return out
+
+
+def object_rows(server) -> list:
+    """Every objects row as a dict (all columns), manifest entries parsed into
+    "entries"."""
+    conn = meta_db(server)
+    try:
+        rows = [dict(r) for r in conn.execute("SELECT * FROM objects").fetchall()]
+    finally:
+        conn.close()
+    for r in rows:
+        r["entries"] = manifest_entries(r.get("manifest"))
+    return rows
+
+
+def object_row(server, bucket, key) -> dict:
+    rows = [r for r in object_rows(server) if r.get("bucket") == bucket and r.get("key") == key]
+    assert len(rows) == 1, f"{len(rows)} objects rows for {bucket}/{key}"
+    return rows[0]
+
+
+def shard_file_size(chunk_size: int, data_shards: int, block_size: int = 65536) -> int:
+    """Size of one shard file of a chunk (docs/storage-format.md): 80-byte
+    header, payload S = roundup64(ceil(chunk_size / K)), an 8-byte checksum
+    after every block of block_size payload bytes."""
+    s = -(-chunk_size // data_shards)
+    s = -(-s // 64) * 64
+    blocks = -(-s // block_size)
+    return SHARD_HEADER_SIZE + s + 8 * blocks
+
+
+def shard_header(path) -> dict:
+    """The fields of a shard file's 80-byte header (not checksum-verified)."""
+    with open(path, "rb") as f:
+        raw = f.read(SHARD_HEADER_SIZE)
+    assert len(raw) == SHARD_HEADER_SIZE, f"{path}: {len(raw)} bytes, shorter than a header"
+    magic, version, index, k, m, block, _reserved, chunk_size, payload = struct.unpack_from(
+        "<8sHHHHIIQQ", raw)
+    return {"magic": magic, "version": version, "shard_index": index, "data_shards": k,
+            "parity_shards": m, "block_size": block, "chunk_size": chunk_size,
+            "payload_size": payload, "chunk_hash": raw[40:72].hex()}

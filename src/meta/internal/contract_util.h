@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,11 +14,14 @@
 
 namespace strata::meta::contract {
 
+// The `now_ms` the suite passes to writes that do not test chunk timing.
+inline constexpr int64_t kNowMs = 1700000000000;
+
 // A bucket owned by "owner-1", created at a fixed time.
 Bucket MakeBucket(std::string_view name, std::string_view owner = "owner-1");
 
 // An object with every field set to a value derived from its key, so a
-// round trip that mixes up rows or columns is caught.
+// round trip that mixes up rows or columns is caught. Its body is inline.
 ObjectRecord MakeObject(std::string_view bucket, std::string_view key,
                         std::string_view etag = "0123456789abcdef0123456789abcdef");
 

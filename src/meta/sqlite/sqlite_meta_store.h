@@ -2,6 +2,8 @@
 // mode with synchronous=FULL. The default for single-node deployments.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -56,20 +58,52 @@ class SqliteMetaStore final : public MetaStore {
 
   // MetaStore. Besides the codes meta_store.h names, any method may fail with
   // kUnavailable (lock timeout), kCorruption (unreadable row or file) or
-  // kInternal (I/O error). PutObject also returns kInvalidArgument for
-  // metadata that is not valid UTF-8 or a size above INT64_MAX. A stored row
-  // whose metadata cannot be decoded fails reads with kCorruption but can
-  // still be replaced or deleted; the record returned then has empty metadata.
+  // kInternal (I/O error).
+  //
+  // PutObject also returns kInvalidArgument, changing nothing, for metadata
+  // that is not valid UTF-8, a size above INT64_MAX, a body that breaks
+  // ObjectRecord's rules (both inline_data and a manifest; pieces whose
+  // lengths, or inline_data's, do not add up to size; an entry breaking
+  // ManifestEntry's rules), a written chunk with a negative shard count or a
+  // size above INT64_MAX, or an entry whose K, M or size differ from the
+  // written chunk or stored row it names. An entry counts as written when
+  // written_chunks holds its (hash, location); a written chunk that no entry
+  // names still gets its row (at count 0, so GC removes it after the grace
+  // period). Manifest entries that end up naming a stored row carry that
+  // row's K, M and size.
+  //
+  // A stored row whose metadata or manifest cannot be decoded fails reads with
+  // kCorruption but can still be replaced or deleted; the record returned then
+  // has empty metadata (and manifest), and the chunks a lost manifest named
+  // keep their counts: they leak rather than risk deleting data in use.
   common::Status CreateBucket(const Bucket& bucket) override;
   common::Result<Bucket> GetBucket(std::string_view name) override;
   common::Result<std::vector<Bucket>> ListBuckets() override;
   common::Status DeleteBucket(std::string_view name) override;
   common::Result<ObjectRecord> GetObject(std::string_view bucket, std::string_view key) override;
-  common::Result<std::optional<ObjectRecord>> PutObject(const ObjectRecord& object,
-                                                        const WriteCondition& condition) override;
+  common::Result<PutResult> PutObject(const ObjectRecord& object, const WriteCondition& condition,
+                                      const std::vector<ChunkInfo>& written_chunks,
+                                      int64_t now_ms) override;
   common::Result<std::optional<ObjectRecord>> DeleteObject(std::string_view bucket,
-                                                           std::string_view key) override;
+                                                           std::string_view key,
+                                                           int64_t now_ms) override;
   common::Result<ListPage> ListObjects(std::string_view bucket, const ListQuery& query) override;
+
+  // Chunks. FindChunk reads through the pool and takes the write connection
+  // only for a chunk at count 0 (to restart its grace period); it never moves
+  // zero_since_ms backwards (a clock step back must not shorten the grace
+  // period). GetStorageStats reads every row of both tables: an admin and
+  // metrics call, not a per-request one.
+  common::Result<std::optional<ChunkInfo>> FindChunk(std::string_view hash,
+                                                     int64_t now_ms) override;
+  common::Result<std::vector<ChunkInfo>> ListUnreferencedChunks(int64_t zero_before_ms,
+                                                                size_t limit) override;
+  common::Result<bool> DeleteUnreferencedChunk(const ChunkInfo& chunk,
+                                               int64_t zero_before_ms) override;
+  common::Result<bool> ChunkLocationExists(std::string_view location) override;
+  common::Result<std::vector<ChunkInfo>> ListChunks(std::string_view after_hash,
+                                                    size_t limit) override;
+  common::Result<StorageStats> GetStorageStats() override;
 
  private:
   SqliteMetaStore(std::unique_ptr<internal::Connection> writer,

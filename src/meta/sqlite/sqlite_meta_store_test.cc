@@ -20,6 +20,7 @@ namespace strata::meta::sqlite {
 namespace {
 
 using common::Code;
+using contract::kNowMs;
 using contract::MakeBucket;
 using contract::MakeObject;
 using contract::MetaStoreContractTest;
@@ -96,9 +97,9 @@ TEST_F(SqliteMetaStoreTest, CreatesWalDatabaseWithSchema) {
   RawDb raw(path_);
   EXPECT_EQ(raw.Column("PRAGMA journal_mode"), std::vector<std::string>{"wal"});
   EXPECT_EQ(raw.Column("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"),
-            (std::vector<std::string>{"buckets", "objects", "schema_migrations"}));
-  EXPECT_EQ(raw.Column("SELECT version || ':' || name FROM schema_migrations"),
-            std::vector<std::string>{"1:buckets_objects"});
+            (std::vector<std::string>{"buckets", "chunks", "objects", "schema_migrations"}));
+  EXPECT_EQ(raw.Column("SELECT version || ':' || name FROM schema_migrations ORDER BY version"),
+            (std::vector<std::string>{"1:buckets_objects", "2:chunks"}));
 }
 
 TEST_F(SqliteMetaStoreTest, ReopenKeepsDataAndDoesNotRerunMigrations) {
@@ -106,7 +107,7 @@ TEST_F(SqliteMetaStoreTest, ReopenKeepsDataAndDoesNotRerunMigrations) {
     auto store = OpenOrDie();
     ASSERT_NE(store, nullptr);
     STRATA_ASSERT_OK(store->CreateBucket(MakeBucket("b")));
-    STRATA_ASSERT_OK(store->PutObject(MakeObject("b", "k"), {}));
+    STRATA_ASSERT_OK(store->PutObject(MakeObject("b", "k"), {}, {}, kNowMs));
   }
   // Mark the recorded migration so a second application would be visible.
   { RawDb(path_).Exec("UPDATE schema_migrations SET applied_at_ms = 42"); }
@@ -117,7 +118,7 @@ TEST_F(SqliteMetaStoreTest, ReopenKeepsDataAndDoesNotRerunMigrations) {
     EXPECT_TRUE(contract::SameRecord(MakeObject("b", "k"), object));
   }
   EXPECT_EQ(RawDb(path_).Column("SELECT applied_at_ms FROM schema_migrations"),
-            std::vector<std::string>{"42"});
+            std::vector<std::string>(Migrations().size(), "42"));
 }
 
 TEST_F(SqliteMetaStoreTest, RefusesNewerSchema) {
@@ -167,7 +168,7 @@ TEST_F(SqliteMetaStoreTest, RejectsMetadataThatIsNotUtf8) {
   STRATA_ASSERT_OK(store->CreateBucket(MakeBucket("b")));
   ObjectRecord object = MakeObject("b", "k");
   object.user_metadata = {{"bad", "\xff\xfe"}};
-  STRATA_EXPECT_CODE(store->PutObject(object, {}), Code::kInvalidArgument);
+  STRATA_EXPECT_CODE(store->PutObject(object, {}, {}, kNowMs), Code::kInvalidArgument);
   STRATA_EXPECT_CODE(store->GetObject("b", "k"), Code::kNoSuchKey);
 }
 
@@ -175,23 +176,212 @@ TEST_F(SqliteMetaStoreTest, ReportsCorruptRows) {
   auto store = OpenOrDie();
   ASSERT_NE(store, nullptr);
   STRATA_ASSERT_OK(store->CreateBucket(MakeBucket("b")));
-  STRATA_ASSERT_OK(store->PutObject(MakeObject("b", "k"), {}));
+  STRATA_ASSERT_OK(store->PutObject(MakeObject("b", "k"), {}, {}, kNowMs));
   RawDb(path_).Exec("UPDATE objects SET user_metadata = '{oops'");
   STRATA_EXPECT_CODE(store->GetObject("b", "k"), Code::kCorruption);
   STRATA_EXPECT_CODE(store->ListObjects("b", {}), Code::kCorruption);
   // A damaged row can still be replaced and deleted, and the caller still
-  // learns its data_ref to release the body.
-  STRATA_ASSERT_OK_AND_ASSIGN(std::optional<ObjectRecord> replaced,
-                              store->PutObject(MakeObject("b", "k"), {}));
-  ASSERT_TRUE(replaced.has_value());
-  EXPECT_EQ(replaced->data_ref, "ref:k");
-  EXPECT_TRUE(replaced->user_metadata.empty());
+  // learns the rest of it.
+  STRATA_ASSERT_OK_AND_ASSIGN(MetaStore::PutResult put,
+                              store->PutObject(MakeObject("b", "k"), {}, {}, kNowMs));
+  ASSERT_TRUE(put.replaced.has_value());
+  EXPECT_EQ(put.replaced->inline_data, MakeObject("b", "k").inline_data);
+  EXPECT_TRUE(put.replaced->user_metadata.empty());
   STRATA_EXPECT_OK(store->GetObject("b", "k"));
   RawDb(path_).Exec("UPDATE objects SET system_metadata = 'null'");
-  STRATA_ASSERT_OK_AND_ASSIGN(std::optional<ObjectRecord> deleted, store->DeleteObject("b", "k"));
+  STRATA_ASSERT_OK_AND_ASSIGN(std::optional<ObjectRecord> deleted,
+                              store->DeleteObject("b", "k", kNowMs));
   ASSERT_TRUE(deleted.has_value());
-  EXPECT_EQ(deleted->data_ref, "ref:k");
+  EXPECT_EQ(deleted->inline_data, MakeObject("b", "k").inline_data);
   STRATA_EXPECT_CODE(store->GetObject("b", "k"), Code::kNoSuchKey);
+}
+
+// Chunk n (hash and location derived from n), `size` bytes.
+ChunkInfo TestChunk(int n, uint64_t size = 100) {
+  return {.hash = std::string(63, 'c') + std::to_string(n % 10),
+          .location = std::string(31, '0') + std::to_string(n % 10),
+          .data_shards = 4,
+          .parity_shards = 2,
+          .size = size};
+}
+
+ObjectRecord ManifestObject(std::string_view key, Manifest manifest) {
+  ObjectRecord object = MakeObject("b", key);
+  object.inline_data.clear();
+  object.size = 0;
+  for (const ManifestEntry& entry : manifest) object.size += entry.length;
+  object.manifest = std::move(manifest);
+  return object;
+}
+
+ManifestEntry WholeChunk(const ChunkInfo& chunk) {
+  return {.chunk = chunk, .offset = 0, .length = chunk.size};
+}
+
+TEST_F(SqliteMetaStoreTest, ReportsCorruptManifests) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  STRATA_ASSERT_OK(store->CreateBucket(MakeBucket("b")));
+  const ChunkInfo c = TestChunk(1);
+  STRATA_ASSERT_OK(store->PutObject(ManifestObject("k", {WholeChunk(c)}), {}, {c}, kNowMs));
+  RawDb(path_).Exec("UPDATE objects SET manifest = '[[1]]'");
+  STRATA_EXPECT_CODE(store->GetObject("b", "k"), Code::kCorruption);
+  STRATA_EXPECT_CODE(store->ListObjects("b", {}), Code::kCorruption);
+  // Still replaceable; the lost manifest's chunk keeps its count (a leak,
+  // never a chunk collected while in use).
+  STRATA_ASSERT_OK_AND_ASSIGN(MetaStore::PutResult put,
+                              store->PutObject(MakeObject("b", "k"), {}, {}, kNowMs));
+  ASSERT_TRUE(put.replaced.has_value());
+  EXPECT_TRUE(put.replaced->manifest.empty());
+  EXPECT_EQ(RawDb(path_).Column("SELECT refcount FROM chunks"), std::vector<std::string>{"1"});
+
+  // A body that does not add up to the size is corrupt too.
+  RawDb(path_).Exec("UPDATE objects SET size = size + 1");
+  STRATA_EXPECT_CODE(store->GetObject("b", "k"), Code::kCorruption);
+  STRATA_ASSERT_OK_AND_ASSIGN(std::optional<ObjectRecord> deleted,
+                              store->DeleteObject("b", "k", kNowMs));
+  EXPECT_TRUE(deleted.has_value());
+}
+
+// The counts themselves, which the contract suite can only infer.
+TEST_F(SqliteMetaStoreTest, CountsAreExact) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  STRATA_ASSERT_OK(store->CreateBucket(MakeBucket("b")));
+  const ChunkInfo c = TestChunk(1);
+  const ChunkInfo d = TestChunk(2);
+  auto rows = [&] {
+    return RawDb(path_).Column(
+        "SELECT substr(hash, 64) || ':' || refcount || ':' || zero_since_ms FROM chunks"
+        " ORDER BY hash");
+  };
+  STRATA_ASSERT_OK(
+      store->PutObject(ManifestObject("a", {WholeChunk(c), WholeChunk(c)}), {}, {c}, 1000));
+  STRATA_ASSERT_OK(store->PutObject(
+      ManifestObject("b", {WholeChunk(c), WholeChunk(d), WholeChunk(c)}), {}, {d}, 2000));
+  EXPECT_EQ(rows(), (std::vector<std::string>{"1:4:1000", "2:1:2000"}));
+  STRATA_ASSERT_OK(store->DeleteObject("b", "a", 3000));
+  EXPECT_EQ(rows(), (std::vector<std::string>{"1:2:1000", "2:1:2000"}));
+  STRATA_ASSERT_OK(store->PutObject(ManifestObject("b", {WholeChunk(d)}), {}, {}, 4000));
+  EXPECT_EQ(rows(), (std::vector<std::string>{"1:0:4000", "2:1:2000"}));
+  // FindChunk restarts the wait only forwards.
+  STRATA_ASSERT_OK(store->FindChunk(c.hash, 3500));
+  EXPECT_EQ(rows(), (std::vector<std::string>{"1:0:4000", "2:1:2000"}));
+  STRATA_ASSERT_OK(store->FindChunk(c.hash, 4500));
+  EXPECT_EQ(rows(), (std::vector<std::string>{"1:0:4500", "2:1:2000"}));
+}
+
+TEST_F(SqliteMetaStoreTest, RejectsInconsistentBodies) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  STRATA_ASSERT_OK(store->CreateBucket(MakeBucket("b")));
+  const ChunkInfo stored = TestChunk(1);
+  STRATA_ASSERT_OK(
+      store->PutObject(ManifestObject("k", {WholeChunk(stored)}), {}, {stored}, kNowMs));
+  const ChunkInfo fresh = TestChunk(2);
+
+  struct Case {
+    const char* name;
+    ObjectRecord object;
+    std::vector<ChunkInfo> written;
+  };
+  std::vector<Case> cases;
+  {
+    ObjectRecord both = ManifestObject("x", {WholeChunk(fresh)});
+    both.inline_data = "also inline";
+    cases.push_back({"inline and manifest", both, {fresh}});
+  }
+  {
+    ObjectRecord object = MakeObject("b", "x");
+    object.size += 1;
+    cases.push_back({"inline size", object, {}});
+  }
+  {
+    ObjectRecord object = ManifestObject("x", {WholeChunk(fresh)});
+    object.size -= 1;
+    cases.push_back({"manifest size", object, {fresh}});
+  }
+  cases.push_back(
+      {"empty piece", ManifestObject("x", {{.chunk = fresh, .offset = 0, .length = 0}}), {fresh}});
+  cases.push_back({"past the end",
+                   ManifestObject("x", {{.chunk = fresh, .offset = 50, .length = 51}}),
+                   {fresh}});
+  {
+    ChunkInfo negative = fresh;
+    negative.parity_shards = -1;
+    cases.push_back({"written chunk", ManifestObject("x", {WholeChunk(fresh)}), {negative}});
+  }
+  {
+    ChunkInfo other_k = fresh;
+    other_k.data_shards = 6;
+    cases.push_back({"entry vs written", ManifestObject("x", {WholeChunk(other_k)}), {fresh}});
+  }
+  {
+    ChunkInfo other_m = stored;
+    other_m.parity_shards = 1;
+    cases.push_back({"entry vs row", ManifestObject("x", {WholeChunk(other_m)}), {}});
+  }
+  for (const Case& c : cases) {
+    STRATA_EXPECT_CODE(store->PutObject(c.object, {}, c.written, kNowMs), Code::kInvalidArgument);
+    EXPECT_EQ(RawDb(path_).Column("SELECT key || ':' || refcount FROM objects, chunks"),
+              std::vector<std::string>{"k:1"})
+        << c.name;
+  }
+}
+
+TEST_F(SqliteMetaStoreTest, InlineDataIsStoredAsABlob) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  STRATA_ASSERT_OK(store->CreateBucket(MakeBucket("b")));
+  ObjectRecord number = MakeObject("b", "1-number");
+  number.inline_data = "12345";
+  number.size = 5;
+  ObjectRecord empty = MakeObject("b", "2-empty");
+  empty.inline_data.clear();
+  empty.size = 0;
+  const ChunkInfo c = TestChunk(1);
+  for (const ObjectRecord& object : {number, empty, ManifestObject("3-chunked", {WholeChunk(c)})}) {
+    STRATA_ASSERT_OK(store->PutObject(object, {}, {c}, kNowMs));
+  }
+  EXPECT_EQ(RawDb(path_).Column("SELECT typeof(inline_data) || ':' || manifest FROM objects"
+                                " ORDER BY key"),
+            (std::vector<std::string>{
+                "blob:[]", "null:[]",
+                "null:[[\"" + c.hash + "\",\"" + c.location + "\",4,2,100,0,100]]"}));
+}
+
+// A database from before migration 2 (made here by running 0001 by hand)
+// upgrades on open. Its objects are dropped, as 0002 says; buckets stay.
+TEST_F(SqliteMetaStoreTest, MigratesAVersion1Database) {
+  {
+    RawDb raw(path_);
+    raw.Exec(std::string(kCreateSchemaMigrationsSql));
+    ASSERT_EQ(Migrations()[0].version, 1);
+    raw.Exec(std::string(Migrations()[0].sql));
+    raw.Exec("INSERT INTO schema_migrations VALUES (1, 'buckets_objects', 0)");
+    raw.Exec("INSERT INTO buckets VALUES ('old', '', 'owner-1', 1)");
+    raw.Exec(
+        "INSERT INTO objects VALUES ('old', 'k', 5, 'etag', 'text/plain', '[]', '[]', 1,"
+        " 'STANDARD', 'ref:k')");
+  }
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(RawDb(path_).Column("SELECT version FROM schema_migrations ORDER BY version"),
+            (std::vector<std::string>{"1", "2"}));
+  STRATA_ASSERT_OK_AND_ASSIGN(Bucket bucket, store->GetBucket("old"));
+  EXPECT_EQ(bucket.owner, "owner-1");
+  STRATA_EXPECT_CODE(store->GetObject("old", "k"), Code::kNoSuchKey);
+  // The new schema works.
+  const ChunkInfo c = TestChunk(1);
+  ObjectRecord object = ManifestObject("k", {WholeChunk(c)});
+  object.bucket = "old";
+  STRATA_ASSERT_OK(store->PutObject(object, {}, {c}, kNowMs));
+  STRATA_ASSERT_OK_AND_ASSIGN(ObjectRecord out, store->GetObject("old", "k"));
+  EXPECT_TRUE(contract::SameRecord(object, out));
+  EXPECT_EQ(RawDb(path_).Column("SELECT name FROM pragma_table_info('objects') ORDER BY cid"),
+            (std::vector<std::string>{"bucket", "key", "size", "etag", "content_type",
+                                      "user_metadata", "system_metadata", "last_modified_ms",
+                                      "storage_class", "manifest", "inline_data"}));
 }
 
 TEST_F(SqliteMetaStoreTest, ConcurrentWritersAllLand) {
@@ -207,7 +397,7 @@ TEST_F(SqliteMetaStoreTest, ConcurrentWritersAllLand) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
         std::string key = "w" + std::to_string(t) + "/" + std::to_string(i);
-        if (!store->PutObject(MakeObject("b", key), {}).ok()) ++failures;
+        if (!store->PutObject(MakeObject("b", key), {}, {}, kNowMs).ok()) ++failures;
       }
     });
   }

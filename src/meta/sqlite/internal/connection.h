@@ -38,6 +38,9 @@ class Statement {
   // Step().
   void Bind(int index, std::string_view text);
   void Bind(int index, int64_t value);
+  // Binds `bytes` as a BLOB (zero-length when empty, not NULL).
+  void BindBlob(int index, std::string_view bytes);
+  void BindNull(int index);
 
   // Runs one step: true when a row is ready to read, false when done.
   common::Result<bool> Step();
@@ -49,6 +52,8 @@ class Statement {
   // Column accessors for the current row; column 0 is the first.
   std::string_view ColumnText(int column) const;  // valid until the next Step/Reset
   int64_t ColumnInt(int column) const;
+  // A BLOB column's bytes ("" for NULL); valid until the next Step/Reset.
+  std::string_view ColumnBlob(int column) const;
 
  private:
   sqlite3* db_;
@@ -81,6 +86,9 @@ class Connection {
   // The cached prepared form of `sql`, prepared on first use. At most one
   // Statement per distinct sql may be alive at a time.
   common::Result<Statement> Prepare(std::string_view sql);
+
+  // Rows changed by the last INSERT, UPDATE or DELETE run on this connection.
+  int64_t Changes() const { return sqlite3_changes64(db_); }
 
   sqlite3* raw() const { return db_; }
 
