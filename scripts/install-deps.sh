@@ -16,6 +16,8 @@ PACKAGES=(
   # Integration tests: real clients against the real binary
   python3 python3-pytest python3-boto3 python3-requests
   awscli rclone s3cmd curl openssl
+  # Node SDK tests (tests/node, @aws-sdk/client-s3 v3 needs Node >= 20)
+  nodejs
 )
 
 missing=()
@@ -23,12 +25,17 @@ for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 
+export DEBIAN_FRONTEND=noninteractive
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "install-deps: all ${#PACKAGES[@]} packages present"
-  exit 0
+else
+  echo "install-deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Debian's nodejs comes without npm; a NodeSource nodejs bundles its own, and
+# Debian's npm package would conflict with it. Install npm only when absent.
+if ! command -v npm >/dev/null 2>&1; then
+  $SUDO apt-get install -y -qq --no-install-recommends npm
+fi

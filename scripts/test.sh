@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+scripts/node-deps.sh
 
 # CI clones into a new folder each run: let ccache share objects across
 # checkouts (paths are rewritten relative to the repository).

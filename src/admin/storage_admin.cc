@@ -36,6 +36,7 @@ json HealJson(const storage::HealProgress& p) {
 json GcJson(const storage::GcStats& s) {
   return {{"chunks_deleted", s.chunks_deleted},
           {"orphans_deleted", s.orphans_deleted},
+          {"uploads_aborted", s.uploads_aborted},
           {"bytes_reclaimed", s.bytes_reclaimed},
           {"errors", s.errors}};
 }

@@ -17,6 +17,7 @@
 #include "meta/sqlite/sqlite_meta_store.h"
 #include "s3/s3_handler.h"
 #include "service/bucket_service.h"
+#include "service/multipart_service.h"
 #include "service/object_service.h"
 #include "storage/background/background_worker.h"
 #include "storage/chunk_store/erasure_chunk_store.h"
@@ -90,6 +91,7 @@ int RunServer(const ServerConfig& config) {
   // of shards that reads found missing or corrupt, and periodic full passes.
   storage::GcOptions gc_options;
   gc_options.grace = std::chrono::seconds(config.gc_grace_s);
+  gc_options.upload_max_age = std::chrono::seconds(config.multipart_expiry_s);
   storage::GarbageCollector gc(**meta, **chunks, clock, gc_options);
   storage::Healer healer(**meta, **chunks, clock, storage::HealerOptions{});
   storage::BackgroundOptions worker_options;
@@ -113,10 +115,13 @@ int RunServer(const ServerConfig& config) {
   storage::ObjectWriter writer(**meta, **chunks, **chunker, clock,
                                static_cast<size_t>(config.inline_threshold));
   service::ObjectService objects(**meta, writer, **chunks, clock);
+  // Parts are never inline: completion concatenates chunk manifests.
+  storage::ObjectWriter part_writer(**meta, **chunks, **chunker, clock, 0);
+  service::MultipartService multipart(**meta, part_writer, **chunks, clock, random);
   s3::S3Options s3_options;
   s3_options.route.domains = config.domains;
   s3_options.region = config.region;
-  s3::S3Handler s3_handler(s3_options, verifier, buckets, objects);
+  s3::S3Handler s3_handler(s3_options, verifier, buckets, objects, multipart);
   admin::StorageAdmin storage_admin(verifier, root->credential.access_key,
                                     {**meta, **chunks, healer, gc, worker});
   RootHandler root_handler(s3_handler, **meta, storage_admin);

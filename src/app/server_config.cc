@@ -52,6 +52,10 @@ void AddServerFlags(CLI::App& sub, ServerConfig& config) {
                  "Seconds between full heal passes over every chunk (0: never)")
       ->envname("STRATA_HEAL_INTERVAL")
       ->check(CLI::NonNegativeNumber);
+  sub.add_option("--multipart-expiry", config.multipart_expiry_s,
+                 "Seconds after which an unfinished multipart upload is aborted (0: never)")
+      ->envname("STRATA_MULTIPART_EXPIRY")
+      ->check(CLI::NonNegativeNumber);
   sub.add_option("--max-inflight", config.max_inflight,
                  "Requests in flight before answering 503 SlowDown")
       ->envname("STRATA_MAX_INFLIGHT")

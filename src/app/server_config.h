@@ -28,12 +28,13 @@ struct ServerConfig {
   int shutdown_timeout_s = 30;
   int workers = 32;
   int max_inflight = 256;
-  std::string erasure = "4+2";           // "K+M", or "none" for one copy of each chunk (1+0)
-  std::string chunker = "fixed";         // "fixed" (4 MiB) or "fastcdc"
-  int64_t inline_threshold = 32 * 1024;  // bodies up to this many bytes live in the row
-  int64_t gc_grace_s = 3600;             // unreferenced chunks and orphans wait this long
-  int64_t gc_interval_s = 300;           // between GC passes; 0: only when asked
-  int64_t heal_interval_s = 24 * 3600;   // between full heal passes; 0: only when asked
+  std::string erasure = "4+2";                 // "K+M", or "none" for one copy of each chunk (1+0)
+  std::string chunker = "fixed";               // "fixed" (4 MiB) or "fastcdc"
+  int64_t inline_threshold = 32 * 1024;        // bodies up to this many bytes live in the row
+  int64_t gc_grace_s = 3600;                   // unreferenced chunks and orphans wait this long
+  int64_t gc_interval_s = 300;                 // between GC passes; 0: only when asked
+  int64_t heal_interval_s = 24 * 3600;         // between full heal passes; 0: only when asked
+  int64_t multipart_expiry_s = 7 * 24 * 3600;  // unfinished uploads older are aborted; 0: never
 };
 
 // Registers the flags of `strata server` on sub, writing into config.

@@ -64,6 +64,8 @@ std::string_view CodeName(Code code) {
       return "NoSuchUpload";
     case Code::kInvalidPart:
       return "InvalidPart";
+    case Code::kInvalidPartNumber:
+      return "InvalidPartNumber";
     case Code::kInvalidPartOrder:
       return "InvalidPartOrder";
     case Code::kMalformedXml:

@@ -46,6 +46,7 @@ enum class Code {
   kMissingContentLength,
   kNoSuchUpload,
   kInvalidPart,
+  kInvalidPartNumber,
   kInvalidPartOrder,
   // Requests.
   kMalformedXml,

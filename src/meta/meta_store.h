@@ -67,6 +67,15 @@ struct StorageStats {
   uint64_t unreferenced_chunks = 0;  // refcount 0, waiting out the grace period
 };
 
+// A checksum a client asked S3 to keep (x-amz-checksum-*): stored with the
+// object or part and returned on GET/HEAD with x-amz-checksum-mode: ENABLED.
+struct StoredChecksum {
+  std::string algorithm;  // "CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"; "" for none
+  std::string value;      // base64, as S3 prints it; composite values end in "-N"
+  std::string type;       // "FULL_OBJECT" or "COMPOSITE"; "" for none
+  bool operator==(const StoredChecksum&) const = default;
+};
+
 struct ObjectRecord {
   std::string bucket;
   std::string key;
@@ -80,12 +89,68 @@ struct ObjectRecord {
   MetadataPairs system_metadata;
   int64_t last_modified_ms = 0;
   std::string storage_class = "STANDARD";
+  StoredChecksum checksum;
+  // For an object made by CompleteMultipartUpload: each part's size, in order
+  // (GET/HEAD ?partNumber=N); empty otherwise.
+  std::vector<uint64_t> part_sizes;
   // The body is exactly one of: inline_data (small objects, ARCHITECTURE.md
   // section 3: no shard files, one transaction) or the manifest's pieces.
   // Both empty for an empty object. The sum of the manifest's lengths (or
   // inline_data.size()) equals size.
   Manifest manifest;
   std::string inline_data;
+};
+
+// An upload begun by CreateMultipartUpload and not yet completed or aborted.
+struct MultipartUpload {
+  std::string upload_id;  // opaque, URL-safe, unique
+  std::string bucket;
+  std::string key;
+  int64_t initiated_ms = 0;
+  // What the completed object will carry.
+  std::string content_type;
+  MetadataPairs user_metadata;
+  MetadataPairs system_metadata;
+  std::string checksum_algorithm;  // x-amz-checksum-algorithm at creation; "" for none
+  std::string checksum_type;       // "COMPOSITE" or "FULL_OBJECT"; "" for none
+  std::string owner;
+};
+
+// One uploaded part. Parts are always chunked (never inline), so completion
+// only concatenates manifests.
+struct PartRecord {
+  std::string upload_id;
+  int part_number = 0;  // 1 .. 10000
+  uint64_t size = 0;
+  std::string etag;  // hex MD5 of the part, no quotes
+  int64_t last_modified_ms = 0;
+  Manifest manifest;  // lengths add up to size; empty for an empty part
+  StoredChecksum checksum;
+};
+
+struct ListPartsPage {
+  std::vector<PartRecord> parts;  // ascending part_number, manifests left empty
+  bool truncated = false;
+  int next_part_number_marker = 0;  // last part number in the page; 0 when empty
+};
+
+struct ListUploadsQuery {
+  std::string prefix;
+  std::string delimiter;
+  // Exclusive start: uploads with key > key_marker, or key == key_marker and
+  // upload_id > upload_id_marker (S3 ignores upload_id_marker without a
+  // key_marker).
+  std::string key_marker;
+  std::string upload_id_marker;
+  int max_uploads = 1000;  // entries (uploads + common prefixes) per page, >= 0
+};
+
+struct ListUploadsPage {
+  std::vector<MultipartUpload> uploads;      // by key, then initiation order (upload id)
+  std::vector<std::string> common_prefixes;  // byte order
+  bool truncated = false;
+  std::string next_key_marker;
+  std::string next_upload_id_marker;
 };
 
 // Checked inside the same transaction as the write, so two conditional PUTs
@@ -163,6 +228,51 @@ class MetaStore {
   // common prefix. Cost is an index range scan proportional to the page (plus
   // one seek per common prefix), never a scan of the bucket. kNoSuchBucket.
   virtual common::Result<ListPage> ListObjects(std::string_view bucket, const ListQuery& query) = 0;
+
+  // --- Multipart uploads ---
+  //
+  // Parts hold chunk references like objects do: a part's manifest entries
+  // count in its chunks' refcounts until the upload completes or is aborted.
+
+  // kNoSuchBucket. upload.upload_id must be new (the caller makes it random).
+  virtual common::Status CreateMultipartUpload(const MultipartUpload& upload) = 0;
+  // kNoSuchUpload unless an upload with this id exists for this bucket and key.
+  virtual common::Result<MultipartUpload> GetMultipartUpload(std::string_view bucket,
+                                                             std::string_view key,
+                                                             std::string_view upload_id) = 0;
+  // Stores or replaces part.part_number of the upload, moving chunk counts as
+  // PutObject does (written_chunks, unused_chunks and the kUnavailable rule
+  // are the same). kNoSuchUpload when the upload is gone (completed or
+  // aborted meanwhile): nothing changes then.
+  virtual common::Result<PutResult> PutPart(const PartRecord& part,
+                                            const std::vector<ChunkInfo>& written_chunks,
+                                            int64_t now_ms) = 0;
+  // Parts with part_number > part_number_marker, ascending, at most
+  // max_parts. kNoSuchUpload.
+  virtual common::Result<ListPartsPage> ListParts(std::string_view upload_id,
+                                                  int part_number_marker, int max_parts) = 0;
+  // Every part of the upload with its manifest, ascending (for completion).
+  virtual common::Result<std::vector<PartRecord>> GetParts(std::string_view upload_id) = 0;
+  // kNoSuchBucket.
+  virtual common::Result<ListUploadsPage> ListMultipartUploads(std::string_view bucket,
+                                                               const ListUploadsQuery& query) = 0;
+  // In one transaction: checks the upload still exists (kNoSuchUpload) and
+  // the condition holds (kPreconditionFailed), writes `object` as PutObject
+  // does (its manifest names chunks the parts already reference; no written
+  // chunks), then deletes the upload and all its parts, dropping their
+  // references (chunks only in parts left out of the object reach 0 and go to
+  // GC). Returns what PutObject returns.
+  virtual common::Result<PutResult> CompleteMultipartUpload(std::string_view upload_id,
+                                                            const ObjectRecord& object,
+                                                            const WriteCondition& condition,
+                                                            int64_t now_ms) = 0;
+  // Deletes the upload and its parts, dropping their references.
+  // kNoSuchUpload.
+  virtual common::Status AbortMultipartUpload(std::string_view upload_id, int64_t now_ms) = 0;
+  // Up to limit uploads initiated at or before initiated_before_ms, oldest
+  // first: GC aborts them after the configured age.
+  virtual common::Result<std::vector<MultipartUpload>> ListStaleUploads(int64_t initiated_before_ms,
+                                                                        size_t limit) = 0;
 
   // --- Chunks (dedup, garbage collection, healing) ---
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include <atomic>
+#include <cstdio>
 #include <thread>
 #include <vector>
 
@@ -39,6 +40,9 @@ ObjectRecord MakeObject(std::string_view bucket, std::string_view key, std::stri
   object.system_metadata = {{"cache-control", "no-cache"}};
   object.last_modified_ms = 1700000000000 + static_cast<int64_t>(key.size());
   object.storage_class = "STANDARD";
+  object.checksum = {.algorithm = "CRC32C",
+                     .value = "crc/" + std::to_string(key.size()) + "==",
+                     .type = "FULL_OBJECT"};
   return object;
 }
 
@@ -55,8 +59,116 @@ ObjectRecord MakeObject(std::string_view bucket, std::string_view key, std::stri
   if (expected.system_metadata != actual.system_metadata) return differs("system_metadata");
   if (expected.last_modified_ms != actual.last_modified_ms) return differs("last_modified_ms");
   if (expected.storage_class != actual.storage_class) return differs("storage_class");
+  if (expected.checksum != actual.checksum) return differs("checksum");
+  if (expected.part_sizes != actual.part_sizes) return differs("part_sizes");
   if (expected.manifest != actual.manifest) return differs("manifest");
   if (expected.inline_data != actual.inline_data) return differs("inline_data");
+  return ::testing::AssertionSuccess();
+}
+
+ChunkInfo Chunk(int n, int copy) {
+  char hash[65];
+  char location[33];
+  std::snprintf(hash, sizeof(hash), "%064x", n);
+  std::snprintf(location, sizeof(location), "%024x%08x", n, copy);
+  return {.hash = hash,
+          .location = location,
+          .data_shards = 4 + copy,  // copies may be coded differently
+          .parity_shards = 2,
+          .size = 1000 + static_cast<uint64_t>(n)};
+}
+
+ManifestEntry Whole(const ChunkInfo& chunk) {
+  return {.chunk = chunk, .offset = 0, .length = chunk.size};
+}
+
+ManifestEntry Piece(const ChunkInfo& chunk, uint64_t offset, uint64_t length) {
+  return {.chunk = chunk, .offset = offset, .length = length};
+}
+
+ObjectRecord WithManifest(std::string_view bucket, std::string_view key, Manifest manifest) {
+  ObjectRecord object = MakeObject(bucket, key);
+  object.inline_data.clear();
+  object.manifest = std::move(manifest);
+  object.size = 0;
+  for (const ManifestEntry& entry : object.manifest) object.size += entry.length;
+  return object;
+}
+
+std::vector<std::string> Hashes(const std::vector<ChunkInfo>& chunks) {
+  std::vector<std::string> hashes;
+  for (const ChunkInfo& chunk : chunks) hashes.push_back(chunk.hash);
+  return hashes;
+}
+
+std::vector<std::string> Unreferenced(MetaStore& store, int64_t zero_before_ms, size_t limit) {
+  auto chunks = store.ListUnreferencedChunks(zero_before_ms, limit);
+  EXPECT_TRUE(chunks.ok()) << chunks.status().ToString();
+  return chunks.ok() ? Hashes(*chunks) : std::vector<std::string>{"<error>"};
+}
+
+bool LocationExists(MetaStore& store, std::string_view location) {
+  auto exists = store.ChunkLocationExists(location);
+  EXPECT_TRUE(exists.ok()) << exists.status().ToString();
+  return exists.ok() && *exists;
+}
+
+::testing::AssertionResult SameStats(const StorageStats& expected, const StorageStats& actual) {
+  auto field = [](const char* name, uint64_t e, uint64_t a) {
+    return ::testing::AssertionFailure() << name << ": expected " << e << ", got " << a;
+  };
+  if (expected.objects != actual.objects) {
+    return field("objects", expected.objects, actual.objects);
+  }
+  if (expected.logical_bytes != actual.logical_bytes) {
+    return field("logical_bytes", expected.logical_bytes, actual.logical_bytes);
+  }
+  if (expected.inline_bytes != actual.inline_bytes) {
+    return field("inline_bytes", expected.inline_bytes, actual.inline_bytes);
+  }
+  if (expected.chunks != actual.chunks) return field("chunks", expected.chunks, actual.chunks);
+  if (expected.chunk_bytes != actual.chunk_bytes) {
+    return field("chunk_bytes", expected.chunk_bytes, actual.chunk_bytes);
+  }
+  if (expected.unreferenced_chunks != actual.unreferenced_chunks) {
+    return field("unreferenced_chunks", expected.unreferenced_chunks, actual.unreferenced_chunks);
+  }
+  return ::testing::AssertionSuccess();
+}
+
+MultipartUpload MakeUpload(std::string_view bucket, std::string_view key,
+                           std::string_view upload_id, int64_t initiated_ms) {
+  const std::string id(upload_id);
+  return MultipartUpload{.upload_id = id,
+                         .bucket = std::string(bucket),
+                         .key = std::string(key),
+                         .initiated_ms = initiated_ms,
+                         .content_type = "application/x-" + id,
+                         .user_metadata = {{"origin", std::string(key)}, {"名前", "値 " + id}},
+                         .system_metadata = {{"cache-control", "max-age=" + id}},
+                         .checksum_algorithm = "SHA256",
+                         .checksum_type = "COMPOSITE",
+                         .owner = "owner-of-" + id};
+}
+
+::testing::AssertionResult SameUpload(const MultipartUpload& expected,
+                                      const MultipartUpload& actual) {
+  auto differs = [&](std::string_view field) {
+    return ::testing::AssertionFailure()
+           << "upload " << expected.upload_id << ": field '" << field << "' differs";
+  };
+  if (expected.upload_id != actual.upload_id) return differs("upload_id");
+  if (expected.bucket != actual.bucket) return differs("bucket");
+  if (expected.key != actual.key) return differs("key");
+  if (expected.initiated_ms != actual.initiated_ms) return differs("initiated_ms");
+  if (expected.content_type != actual.content_type) return differs("content_type");
+  if (expected.user_metadata != actual.user_metadata) return differs("user_metadata");
+  if (expected.system_metadata != actual.system_metadata) return differs("system_metadata");
+  if (expected.checksum_algorithm != actual.checksum_algorithm) {
+    return differs("checksum_algorithm");
+  }
+  if (expected.checksum_type != actual.checksum_type) return differs("checksum_type");
+  if (expected.owner != actual.owner) return differs("owner");
   return ::testing::AssertionSuccess();
 }
 

@@ -7,8 +7,6 @@
 // count is 0, and since when. A count of n shows as "still referenced after
 // n - 1 references go, unreferenced after the n-th".
 #include <atomic>
-#include <cstdio>
-#include <limits>
 #include <set>
 #include <string>
 #include <thread>
@@ -23,81 +21,6 @@ namespace {
 using common::Code;
 using Strings = std::vector<std::string>;
 using PutResult = MetaStore::PutResult;
-
-constexpr int64_t kForever = std::numeric_limits<int64_t>::max();
-
-// Chunk n's copy number `copy`: copies share the hash (same content) and
-// differ in location (each write stores under a fresh id).
-ChunkInfo Chunk(int n, int copy = 0) {
-  char hash[65];
-  char location[33];
-  std::snprintf(hash, sizeof(hash), "%064x", n);
-  std::snprintf(location, sizeof(location), "%024x%08x", n, copy);
-  return {.hash = hash,
-          .location = location,
-          .data_shards = 4 + copy,  // copies may be coded differently
-          .parity_shards = 2,
-          .size = 1000 + static_cast<uint64_t>(n)};
-}
-
-ManifestEntry Whole(const ChunkInfo& chunk) {
-  return {.chunk = chunk, .offset = 0, .length = chunk.size};
-}
-ManifestEntry Piece(const ChunkInfo& chunk, uint64_t offset, uint64_t length) {
-  return {.chunk = chunk, .offset = offset, .length = length};
-}
-
-// MakeObject with its body in `manifest` instead.
-ObjectRecord WithManifest(std::string_view bucket, std::string_view key, Manifest manifest) {
-  ObjectRecord object = MakeObject(bucket, key);
-  object.inline_data.clear();
-  object.manifest = std::move(manifest);
-  object.size = 0;
-  for (const ManifestEntry& entry : object.manifest) object.size += entry.length;
-  return object;
-}
-
-Strings Hashes(const std::vector<ChunkInfo>& chunks) {
-  Strings hashes;
-  for (const ChunkInfo& chunk : chunks) hashes.push_back(chunk.hash);
-  return hashes;
-}
-
-// Hashes of the chunks at count 0 since zero_before_ms or earlier.
-Strings Unreferenced(MetaStore& store, int64_t zero_before_ms = kForever, size_t limit = 1000) {
-  auto chunks = store.ListUnreferencedChunks(zero_before_ms, limit);
-  EXPECT_TRUE(chunks.ok()) << chunks.status().ToString();
-  return chunks.ok() ? Hashes(*chunks) : Strings{"<error>"};
-}
-
-bool LocationExists(MetaStore& store, std::string_view location) {
-  auto exists = store.ChunkLocationExists(location);
-  EXPECT_TRUE(exists.ok()) << exists.status().ToString();
-  return exists.ok() && *exists;
-}
-
-::testing::AssertionResult SameStats(const StorageStats& expected, const StorageStats& actual) {
-  auto field = [](const char* name, uint64_t e, uint64_t a) {
-    return ::testing::AssertionFailure() << name << ": expected " << e << ", got " << a;
-  };
-  if (expected.objects != actual.objects) {
-    return field("objects", expected.objects, actual.objects);
-  }
-  if (expected.logical_bytes != actual.logical_bytes) {
-    return field("logical_bytes", expected.logical_bytes, actual.logical_bytes);
-  }
-  if (expected.inline_bytes != actual.inline_bytes) {
-    return field("inline_bytes", expected.inline_bytes, actual.inline_bytes);
-  }
-  if (expected.chunks != actual.chunks) return field("chunks", expected.chunks, actual.chunks);
-  if (expected.chunk_bytes != actual.chunk_bytes) {
-    return field("chunk_bytes", expected.chunk_bytes, actual.chunk_bytes);
-  }
-  if (expected.unreferenced_chunks != actual.unreferenced_chunks) {
-    return field("unreferenced_chunks", expected.unreferenced_chunks, actual.unreferenced_chunks);
-  }
-  return ::testing::AssertionSuccess();
-}
 
 WriteCondition IfNoneMatchAny() { return {.kind = WriteCondition::Kind::kIfNoneMatchAny}; }
 

@@ -174,4 +174,26 @@ common::Result<Manifest> DecodeManifest(std::string_view text) {
   return manifest;
 }
 
+std::string EncodePartSizes(const std::vector<uint64_t>& part_sizes) {
+  // Integers only: dump() cannot meet invalid UTF-8, so it cannot throw.
+  return json(part_sizes).dump();
+}
+
+common::Result<std::vector<uint64_t>> DecodePartSizes(std::string_view text) {
+  const json parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_array()) {
+    return Error(Code::kCorruption, "stored part sizes are not a JSON array");
+  }
+  std::vector<uint64_t> sizes;
+  sizes.reserve(parsed.size());
+  for (const json& item : parsed) {
+    uint64_t size = 0;
+    if (!ReadUnsigned(item, std::numeric_limits<uint64_t>::max(), &size)) {
+      return Error(Code::kCorruption, "stored part size is not a non-negative integer");
+    }
+    sizes.push_back(size);
+  }
+  return sizes;
+}
+
 }  // namespace strata::meta

@@ -1,10 +1,12 @@
 // The stored forms of ObjectRecord's metadata (user_metadata,
-// system_metadata) and manifest: JSON text, shared by every MetaStore
+// system_metadata), manifest and part sizes: JSON text, shared by every MetaStore
 // implementation so a database can move between them.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "meta/meta_store.h"
@@ -35,6 +37,14 @@ common::Result<std::string> EncodeManifest(const Manifest& manifest);
 // out-of-range number, an entry breaking the rules above). The strings'
 // contents (hex) are not checked.
 common::Result<Manifest> DecodeManifest(std::string_view json);
+
+// Encodes ObjectRecord::part_sizes as a JSON array of integers, "[12,7]";
+// empty encodes as "[]". Cannot fail.
+std::string EncodePartSizes(const std::vector<uint64_t>& part_sizes);
+
+// Inverse of EncodePartSizes. kCorruption for anything else (another shape,
+// a negative, float or out-of-range number).
+common::Result<std::vector<uint64_t>> DecodePartSizes(std::string_view json);
 
 // True when `text` is well-formed UTF-8 (no overlong forms, surrogates or
 // code points above U+10FFFF). NUL is allowed.

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace strata::meta {
 namespace {
@@ -140,6 +141,25 @@ TEST(ManifestJsonTest, DecodeRejectsOtherShapes) {
            R"([["h","l",true,2,10,0,10]])",
        }) {
     EXPECT_EQ(DecodeManifest(bad).status().code(), common::Code::kCorruption) << bad;
+  }
+}
+
+TEST(PartSizesJsonTest, RoundTrips) {
+  const std::vector<uint64_t> cases[] = {{}, {0}, {5 << 20, 5 << 20, 1}, {UINT64_MAX}};
+  for (const std::vector<uint64_t>& sizes : cases) {
+    const std::string json = EncodePartSizes(sizes);
+    auto decoded = DecodePartSizes(json);
+    ASSERT_TRUE(decoded.ok()) << decoded.status().ToString() << " " << json;
+    EXPECT_EQ(*decoded, sizes) << json;
+  }
+  EXPECT_EQ(EncodePartSizes({}), "[]");
+  EXPECT_EQ(EncodePartSizes({12, 7}), "[12,7]");
+}
+
+TEST(PartSizesJsonTest, DecodeRejectsOtherShapes) {
+  for (const char* bad : {"", "null", "{}", "[", "7", "[-1]", "[1.5]", "[1e3]", R"(["1"])", "[[1]]",
+                          "[null]", "[18446744073709551616]", "[1],"}) {
+    EXPECT_EQ(DecodePartSizes(bad).status().code(), common::Code::kCorruption) << bad;
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <type_traits>
 
@@ -52,6 +53,15 @@ STRATA_OP_TRAITS(CopyObject, "CopyObject", "s3:PutObject");
 STRATA_OP_TRAITS(GetObject, "GetObject", "s3:GetObject");
 STRATA_OP_TRAITS(HeadObject, "HeadObject", "s3:GetObject");
 STRATA_OP_TRAITS(DeleteObject, "DeleteObject", "s3:DeleteObject");
+// Every step of writing a multipart object is authorized as s3:PutObject.
+STRATA_OP_TRAITS(CreateMultipartUpload, "CreateMultipartUpload", "s3:PutObject");
+STRATA_OP_TRAITS(UploadPart, "UploadPart", "s3:PutObject");
+// The destination write; the handler also checks s3:GetObject on the source.
+STRATA_OP_TRAITS(UploadPartCopy, "UploadPartCopy", "s3:PutObject");
+STRATA_OP_TRAITS(CompleteMultipartUpload, "CompleteMultipartUpload", "s3:PutObject");
+STRATA_OP_TRAITS(AbortMultipartUpload, "AbortMultipartUpload", "s3:AbortMultipartUpload");
+STRATA_OP_TRAITS(ListParts, "ListParts", "s3:ListMultipartUploadParts");
+STRATA_OP_TRAITS(ListMultipartUploads, "ListMultipartUploads", "s3:ListBucketMultipartUploads");
 
 #undef STRATA_OP_TRAITS
 
@@ -122,16 +132,53 @@ std::optional<int64_t> ParseNonNegative(std::string_view text) {
 }
 
 // partNumber, where present, must be 1..10000 (AWS's wording below).
-common::Status CheckPartNumber(const http::QueryParams& query, bool required) {
+// Returns 0 when it is absent and not required.
+common::Result<int> ParsePartNumber(const http::QueryParams& query, bool required) {
   const std::string* part = http::FindParam(query, "partNumber");
   if (part == nullptr) {
-    if (!required) return common::Status::Ok();
+    if (!required) return 0;
     return Error(Code::kInvalidArgument, "partNumber is required with uploadId");
   }
   std::optional<int64_t> number = ParseNonNegative(*part);
   if (!number || *number < 1 || *number > kMaxPartNumber) {
     return Error(Code::kInvalidArgument,
                  "Part number must be an integer between 1 and 10000, inclusive");
+  }
+  return static_cast<int>(*number);
+}
+
+// The uploadId of a request whose sub-resource is uploadId. An empty one
+// cannot name an upload; refusing it here keeps "" out of every lookup.
+common::Result<std::string> ParseUploadId(const http::QueryParams& query) {
+  const std::string* upload_id = http::FindParam(query, "uploadId");
+  if (upload_id == nullptr || upload_id->empty()) {
+    return Error(Code::kInvalidArgument, "uploadId must not be empty");
+  }
+  return *upload_id;
+}
+
+// Optional integer arguments that must be 0..2^31-1, in AWS's wording
+// ("Argument max-parts must be an integer between 0 and 2147483647").
+common::Status CheckIntArguments(const http::QueryParams& query,
+                                 std::initializer_list<std::string_view> names) {
+  for (std::string_view name : names) {
+    const std::string* text = http::FindParam(query, name);
+    if (text == nullptr) continue;
+    std::optional<int64_t> value = ParseNonNegative(*text);
+    if (!value || *value > kMaxMaxKeys) {
+      return Error(Code::kInvalidArgument, "Argument " + std::string(name) +
+                                               " must be an integer between 0 and 2147483647");
+    }
+  }
+  return common::Status::Ok();
+}
+
+common::Status CheckEncodingType(const http::QueryParams& query) {
+  if (const std::string* encoding = http::FindParam(query, "encoding-type")) {
+    // "url" is the only encoding S3 defines; botocore always sends it.
+    if (*encoding != "url") {
+      return Error(Code::kInvalidEncodingType, "Invalid Encoding Method specified in Request");
+    }
   }
   return common::Status::Ok();
 }
@@ -145,12 +192,7 @@ common::Status CheckListArguments(const http::QueryParams& query) {
                    "Provided max-keys not an integer or within integer range");
     }
   }
-  if (const std::string* encoding = http::FindParam(query, "encoding-type")) {
-    // "url" is the only encoding S3 defines; botocore always sends it.
-    if (*encoding != "url") {
-      return Error(Code::kInvalidEncodingType, "Invalid Encoding Method specified in Request");
-    }
-  }
+  STRATA_RETURN_IF_ERROR(CheckEncodingType(query));
   if (const std::string* fetch_owner = http::FindParam(query, "fetch-owner")) {
     if (!http::EqualsIgnoreCase(*fetch_owner, "true") &&
         !http::EqualsIgnoreCase(*fetch_owner, "false")) {
@@ -237,11 +279,18 @@ common::Result<Target> ParseTarget(const http::Request& request, const RouteConf
   return target;
 }
 
+// What x-amz-copy-source names, for CopyObject and UploadPartCopy alike.
+struct CopySource {
+  std::string bucket;
+  std::string key;         // decoded
+  std::string version_id;  // "" for the current version
+};
+
 // x-amz-copy-source: "bucket/key" or "/bucket/key", URL-encoded, with an
 // optional "?versionId=...". Malformed values are InvalidArgument, as AWS
 // answers them.
-common::Result<op::CopyObject> ParseCopySource(std::string_view header) {
-  op::CopyObject copy;
+common::Result<CopySource> ParseCopySource(std::string_view header) {
+  CopySource copy;
   std::string_view path = header;
   // Split on the literal "?versionId=": clients encode '?' inside keys as
   // %3F, and a bare '?' elsewhere is more likely part of a key than a query.
@@ -253,7 +302,7 @@ common::Result<op::CopyObject> ParseCopySource(std::string_view header) {
     if (!version || version->empty()) {
       return Error(Code::kInvalidArgument, "Invalid version id specified in x-amz-copy-source");
     }
-    copy.source_version_id = std::move(*version);
+    copy.version_id = std::move(*version);
   }
   std::optional<std::string> decoded = http::PercentDecode(path);
   if (!decoded) return Error(Code::kInvalidArgument, "Invalid copy source encoding");
@@ -264,12 +313,12 @@ common::Result<op::CopyObject> ParseCopySource(std::string_view header) {
     return Error(Code::kInvalidArgument,
                  "Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
   }
-  copy.source_bucket = std::string(source.substr(0, slash));
-  copy.source_key = std::string(source.substr(slash + 1));
-  if (!IsValidBucketName(copy.source_bucket)) {
+  copy.bucket = std::string(source.substr(0, slash));
+  copy.key = std::string(source.substr(slash + 1));
+  if (!IsValidBucketName(copy.bucket)) {
     return Error(Code::kInvalidBucketName, "The copy source bucket name is not valid.");
   }
-  STRATA_RETURN_IF_ERROR(CheckKey(copy.source_key));
+  STRATA_RETURN_IF_ERROR(CheckKey(copy.key));
   return copy;
 }
 
@@ -344,7 +393,40 @@ common::Result<Endpoint> RouteBucket(const http::Request& request, const Target&
     if (method == "POST") return Endpoint(op::DeleteObjects{bucket});
     return MethodNotAllowed(method);
   }
+  if (subresource == "uploads") {
+    if (method != "GET") return MethodNotAllowed(method);
+    STRATA_RETURN_IF_ERROR(CheckIntArguments(query, {"max-uploads"}));
+    STRATA_RETURN_IF_ERROR(CheckEncodingType(query));
+    return Endpoint(op::ListMultipartUploads{bucket});
+  }
   return RouteUnsupported(Scope::kBucket, request, target, query, subresource);
+}
+
+// PUT, POST, DELETE and GET on ?uploadId: the steps of one multipart upload.
+common::Result<Endpoint> RouteUpload(const http::Request& request, const Target& target,
+                                     const http::QueryParams& query) {
+  const std::string& method = request.method;
+  if (method != "PUT" && method != "POST" && method != "DELETE" && method != "GET") {
+    return MethodNotAllowed(method);
+  }
+  STRATA_ASSIGN_OR_RETURN(std::string upload_id, ParseUploadId(query));
+  const std::string& bucket = target.bucket;
+  const std::string& key = target.key;
+  if (method == "PUT") {
+    STRATA_ASSIGN_OR_RETURN(int part_number, ParsePartNumber(query, /*required=*/true));
+    const std::string* copy_source = request.headers.Find("x-amz-copy-source");
+    if (copy_source == nullptr) {
+      return Endpoint(op::UploadPart{bucket, key, std::move(upload_id), part_number});
+    }
+    STRATA_ASSIGN_OR_RETURN(CopySource source, ParseCopySource(*copy_source));
+    return Endpoint(op::UploadPartCopy{bucket, key, std::move(upload_id), part_number,
+                                       std::move(source.bucket), std::move(source.key),
+                                       std::move(source.version_id)});
+  }
+  if (method == "POST") return Endpoint(op::CompleteMultipartUpload{bucket, key, upload_id});
+  if (method == "DELETE") return Endpoint(op::AbortMultipartUpload{bucket, key, upload_id});
+  STRATA_RETURN_IF_ERROR(CheckIntArguments(query, {"max-parts", "part-number-marker"}));
+  return Endpoint(op::ListParts{bucket, key, std::move(upload_id)});
 }
 
 common::Result<Endpoint> RouteObject(const http::Request& request, const Target& target,
@@ -354,7 +436,7 @@ common::Result<Endpoint> RouteObject(const http::Request& request, const Target&
   if (subresource.empty()) {
     if (method == "GET" || method == "HEAD") {
       // GET/HEAD ?partNumber=N reads one part of a multipart object.
-      STRATA_RETURN_IF_ERROR(CheckPartNumber(query, /*required=*/false));
+      STRATA_RETURN_IF_ERROR(ParsePartNumber(query, /*required=*/false).status());
       if (method == "GET") return Endpoint(op::GetObject{target.bucket, target.key});
       return Endpoint(op::HeadObject{target.bucket, target.key});
     }
@@ -365,23 +447,18 @@ common::Result<Endpoint> RouteObject(const http::Request& request, const Target&
         return Error(Code::kInvalidArgument, "partNumber requires uploadId");
       }
       if (copy_source == nullptr) return Endpoint(op::PutObject{target.bucket, target.key});
-      STRATA_ASSIGN_OR_RETURN(op::CopyObject copy, ParseCopySource(*copy_source));
-      copy.bucket = target.bucket;
-      copy.key = target.key;
-      return Endpoint(std::move(copy));
+      STRATA_ASSIGN_OR_RETURN(CopySource source, ParseCopySource(*copy_source));
+      return Endpoint(op::CopyObject{target.bucket, target.key, std::move(source.bucket),
+                                     std::move(source.key), std::move(source.version_id)});
     }
     if (method == "DELETE") return Endpoint(op::DeleteObject{target.bucket, target.key});
     return MethodNotAllowed(method);
   }
-  if (subresource == "uploadId" && method == "PUT") {
-    STRATA_RETURN_IF_ERROR(CheckPartNumber(query, /*required=*/true));
-    if (copy_source != nullptr) {
-      // Validate the source now, so a bad header is InvalidArgument even
-      // while UploadPartCopy itself is unsupported.
-      STRATA_RETURN_IF_ERROR(ParseCopySource(*copy_source).status());
-      return Endpoint(MakeUnsupported(target, "UploadPartCopy"));
-    }
+  if (subresource == "uploads") {
+    if (method == "POST") return Endpoint(op::CreateMultipartUpload{target.bucket, target.key});
+    return MethodNotAllowed(method);
   }
+  if (subresource == "uploadId") return RouteUpload(request, target, query);
   return RouteUnsupported(Scope::kObject, request, target, query, subresource);
 }
 

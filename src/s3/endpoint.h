@@ -64,19 +64,71 @@ struct DeleteObject {
   std::string bucket;
   std::string key;
 };
+
+// Multipart upload. upload_id is never empty; part_number is 1..10000.
+// POST /bucket/key?uploads.
+struct CreateMultipartUpload {
+  std::string bucket;
+  std::string key;
+};
+// PUT /bucket/key?partNumber=N&uploadId=U.
+struct UploadPart {
+  std::string bucket;
+  std::string key;
+  std::string upload_id;
+  int part_number = 0;
+};
+// PUT /bucket/key?partNumber=N&uploadId=U with x-amz-copy-source, parsed as
+// for CopyObject: source_key is decoded; source_version_id may be "".
+struct UploadPartCopy {
+  std::string bucket;
+  std::string key;
+  std::string upload_id;
+  int part_number = 0;
+  std::string source_bucket;
+  std::string source_key;
+  std::string source_version_id;
+};
+// POST /bucket/key?uploadId=U.
+struct CompleteMultipartUpload {
+  std::string bucket;
+  std::string key;
+  std::string upload_id;
+};
+// DELETE /bucket/key?uploadId=U.
+struct AbortMultipartUpload {
+  std::string bucket;
+  std::string key;
+  std::string upload_id;
+};
+// GET /bucket/key?uploadId=U (max-parts, part-number-marker in Route::query).
+struct ListParts {
+  std::string bucket;
+  std::string key;
+  std::string upload_id;
+};
+// GET /bucket?uploads (prefix, delimiter, key-marker, upload-id-marker,
+// max-uploads, encoding-type in Route::query).
+struct ListMultipartUploads {
+  std::string bucket;
+};
+
 // A real S3 operation Strata does not implement yet: answered with
 // NotImplemented naming the operation, never a silent wrong answer.
 struct Unsupported {
   std::string bucket;
   std::string key;
-  std::string operation;  // "PutBucketVersioning", "CreateMultipartUpload", ...
+  std::string operation;  // "PutBucketVersioning", "GetObjectTagging", ...
 };
 }  // namespace op
 
-using Endpoint = std::variant<op::ListBuckets, op::CreateBucket, op::HeadBucket, op::DeleteBucket,
-                              op::GetBucketLocation, op::ListObjects, op::ListObjectsV2,
-                              op::DeleteObjects, op::PutObject, op::CopyObject, op::GetObject,
-                              op::HeadObject, op::DeleteObject, op::Unsupported>;
+using Endpoint =
+    std::variant<op::ListBuckets, op::CreateBucket, op::HeadBucket, op::DeleteBucket,
+                 op::GetBucketLocation, op::ListObjects, op::ListObjectsV2, op::DeleteObjects,
+                 op::PutObject, op::CopyObject, op::GetObject, op::HeadObject, op::DeleteObject,
+                 op::CreateMultipartUpload, op::UploadPart, op::UploadPartCopy,
+                 op::CompleteMultipartUpload, op::AbortMultipartUpload, op::ListParts,
+                 op::ListMultipartUploads, op::Unsupported>;
 
 struct RouteConfig {
   // Base domains for virtual-host-style requests: with "s3.example.com",
@@ -103,10 +155,12 @@ struct Route {
 // Errors: kInvalidBucketName (also for the bucket of x-amz-copy-source),
 // kKeyTooLong (key over 1024 bytes), kInvalidObjectName (key not valid UTF-8),
 // kMethodNotAllowed (method not defined on that resource or sub-resource),
-// kInvalidArgument (bad max-keys, list-type, fetch-owner, partNumber outside
-// 1..10000 or without uploadId on PUT, malformed x-amz-copy-source),
-// kInvalidEncodingType (encoding-type other than "url"), kInvalidRequest
-// (malformed target or query escapes, two sub-resources in one request).
+// kInvalidArgument (bad max-keys, list-type, fetch-owner, max-parts,
+// part-number-marker or max-uploads; partNumber outside 1..10000, missing on
+// PUT ?uploadId, or on PUT without uploadId; an empty uploadId; malformed
+// x-amz-copy-source, also on UploadPartCopy), kInvalidEncodingType
+// (encoding-type other than "url"), kInvalidRequest (malformed target or
+// query escapes, two sub-resources in one request, e.g. ?uploads&uploadId).
 // Thread-safe; no I/O.
 common::Result<Route> ParseEndpoint(const http::Request& request, const RouteConfig& config);
 

@@ -134,8 +134,6 @@ TEST(ParseEndpointTest, GoodRequests) {
       {"DELETE", "/photos?publicAccessBlock", "DeletePublicAccessBlock", "photos", "", true},
       {"GET", "/photos?accelerate", "GetBucketAccelerateConfiguration", "photos", "", true},
       {"GET", "/photos?requestPayment", "GetBucketRequestPayment", "photos", "", true},
-      {"GET", "/photos?uploads", "ListMultipartUploads", "photos", "", true},
-      {"GET", "/photos?uploads=&prefix=x", "ListMultipartUploads", "photos", "", true},
       {"GET", "/photos?intelligent-tiering", "ListBucketIntelligentTieringConfigurations", "photos",
        "", true},
       {"GET", "/photos?intelligent-tiering&id=a", "GetBucketIntelligentTieringConfiguration",
@@ -153,21 +151,33 @@ TEST(ParseEndpointTest, GoodRequests) {
        "",
        true,
        {{"Content-Type", "multipart/form-data; boundary=xyz"}}},
-      // Unsupported object sub-resources.
-      {"POST", "/photos/big.iso?uploads", "CreateMultipartUpload", "photos", "big.iso", true},
-      {"PUT", "/photos/big.iso?partNumber=1&uploadId=u1", "UploadPart", "photos", "big.iso", true},
-      {"PUT", "/photos/big.iso?uploadId=u1&partNumber=10000", "UploadPart", "photos", "big.iso",
-       true},
+      // Multipart upload.
+      {"GET", "/photos?uploads", "ListMultipartUploads", "photos", ""},
+      {"GET", "/photos?uploads=&prefix=x", "ListMultipartUploads", "photos", ""},
+      {"GET",
+       "/photos?uploads&delimiter=%2F&key-marker=a&upload-id-marker=u&max-uploads=0"
+       "&encoding-type=url",
+       "ListMultipartUploads", "photos", ""},
+      {"GET", "/photos?uploads&max-uploads=2147483647", "ListMultipartUploads", "photos", ""},
+      {"POST", "/photos/big.iso?uploads", "CreateMultipartUpload", "photos", "big.iso"},
+      {"POST", "/photos/big.iso?uploads=", "CreateMultipartUpload", "photos", "big.iso"},
+      {"PUT", "/photos/big.iso?partNumber=1&uploadId=u1", "UploadPart", "photos", "big.iso"},
+      {"PUT", "/photos/big.iso?uploadId=u1&partNumber=10000", "UploadPart", "photos", "big.iso"},
       {"PUT",
        "/photos/big.iso?partNumber=2&uploadId=u1",
        "UploadPartCopy",
        "photos",
        "big.iso",
-       true,
+       false,
        {{"x-amz-copy-source", "/src/part.bin"}}},
-      {"POST", "/photos/big.iso?uploadId=u1", "CompleteMultipartUpload", "photos", "big.iso", true},
-      {"DELETE", "/photos/big.iso?uploadId=u1", "AbortMultipartUpload", "photos", "big.iso", true},
-      {"GET", "/photos/big.iso?uploadId=u1&max-parts=10", "ListParts", "photos", "big.iso", true},
+      {"POST", "/photos/big.iso?uploadId=u1", "CompleteMultipartUpload", "photos", "big.iso"},
+      {"DELETE", "/photos/big.iso?uploadId=u1", "AbortMultipartUpload", "photos", "big.iso"},
+      {"GET", "/photos/big.iso?uploadId=u1", "ListParts", "photos", "big.iso"},
+      {"GET", "/photos/big.iso?uploadId=u1&max-parts=10&part-number-marker=0", "ListParts",
+       "photos", "big.iso"},
+      {"POST", "/big.iso?uploads", "CreateMultipartUpload", "photos", "big.iso", false, {}, kVhost},
+      {"GET", "/?uploads", "ListMultipartUploads", "photos", "", false, {}, kVhost},
+      // Unsupported object sub-resources.
       {"GET", "/photos/k?tagging", "GetObjectTagging", "photos", "k", true},
       {"PUT", "/photos/k?tagging&versionId=3", "PutObjectTagging", "photos", "k", true},
       {"DELETE", "/photos/k?tagging", "DeleteObjectTagging", "photos", "k", true},
@@ -260,7 +270,17 @@ TEST(ParseEndpointTest, BadRequests) {
       {"HEAD", "/photos?acl", Code::kMethodNotAllowed},
       {"HEAD", "/photos/k?tagging", Code::kMethodNotAllowed},
       {"POST", "/photos?uploads", Code::kMethodNotAllowed},
+      {"PUT", "/photos?uploads", Code::kMethodNotAllowed},
+      {"DELETE", "/photos?uploads", Code::kMethodNotAllowed},
+      {"HEAD", "/photos?uploads", Code::kMethodNotAllowed},
+      {"GET", "/photos?uploadId=u", Code::kMethodNotAllowed},
+      {"POST", "/photos?uploadId=u", Code::kMethodNotAllowed},
       {"PUT", "/photos/k?uploads", Code::kMethodNotAllowed},
+      {"GET", "/photos/k?uploads", Code::kMethodNotAllowed},
+      {"DELETE", "/photos/k?uploads", Code::kMethodNotAllowed},
+      {"HEAD", "/photos/k?uploads", Code::kMethodNotAllowed},
+      {"HEAD", "/photos/k?uploadId=u", Code::kMethodNotAllowed},
+      {"PATCH", "/photos/k?uploadId=u", Code::kMethodNotAllowed},
       {"GET", "/photos/k?restore", Code::kMethodNotAllowed},
       // Query values.
       {"GET", "/photos?max-keys=-1", Code::kInvalidArgument},
@@ -280,6 +300,28 @@ TEST(ParseEndpointTest, BadRequests) {
       {"PUT", "/photos/k?partNumber=-1&uploadId=u", Code::kInvalidArgument},
       {"PUT", "/photos/k?uploadId=u", Code::kInvalidArgument},
       {"PUT", "/photos/k?partNumber=1", Code::kInvalidArgument},
+      // Multipart arguments.
+      {"PUT", "/photos/k?partNumber=abc&uploadId=u", Code::kInvalidArgument},
+      {"PUT", "/photos/k?partNumber=&uploadId=u", Code::kInvalidArgument},
+      {"PUT", "/photos/k?partNumber=1.0&uploadId=u", Code::kInvalidArgument},
+      {"PUT", "/photos/k?partNumber=%201&uploadId=u", Code::kInvalidArgument},
+      {"PUT", "/photos/k?partNumber=%2B1&uploadId=u", Code::kInvalidArgument},
+      {"PUT", "/photos/k?partNumber=99999999999999999999&uploadId=u", Code::kInvalidArgument},
+      {"PUT", "/photos/k?partNumber=1&uploadId", Code::kInvalidArgument},
+      {"PUT", "/photos/k?partNumber=1&uploadId=", Code::kInvalidArgument},
+      {"POST", "/photos/k?uploadId", Code::kInvalidArgument},
+      {"POST", "/photos/k?uploadId=", Code::kInvalidArgument},
+      {"DELETE", "/photos/k?uploadId=", Code::kInvalidArgument},
+      {"GET", "/photos/k?uploadId=", Code::kInvalidArgument},
+      {"GET", "/photos/k?uploadId=u&max-parts=-1", Code::kInvalidArgument},
+      {"GET", "/photos/k?uploadId=u&max-parts=abc", Code::kInvalidArgument},
+      {"GET", "/photos/k?uploadId=u&max-parts=2147483648", Code::kInvalidArgument},
+      {"GET", "/photos/k?uploadId=u&part-number-marker=x", Code::kInvalidArgument},
+      {"GET", "/photos?uploads&max-uploads=", Code::kInvalidArgument},
+      {"GET", "/photos?uploads&max-uploads=-5", Code::kInvalidArgument},
+      {"GET", "/photos?uploads&encoding-type=base64", Code::kInvalidEncodingType},
+      {"POST", "/photos/k?uploads&uploadId=u", Code::kInvalidRequest},
+      {"GET", "/photos?uploads&versions", Code::kInvalidRequest},
       // Copy sources.
       {"PUT", "/photos/k", Code::kInvalidArgument, {{"x-amz-copy-source", "nokey"}}},
       {"PUT", "/photos/k", Code::kInvalidArgument, {{"x-amz-copy-source", "/src/"}}},
@@ -298,6 +340,22 @@ TEST(ParseEndpointTest, BadRequests) {
        "/photos/k?partNumber=1&uploadId=u",
        Code::kInvalidArgument,
        {{"x-amz-copy-source", "nokey"}}},
+      {"PUT",
+       "/photos/k?partNumber=1&uploadId=u",
+       Code::kInvalidArgument,
+       {{"x-amz-copy-source", "src/k?versionId="}}},
+      {"PUT",
+       "/photos/k?partNumber=1&uploadId=u",
+       Code::kInvalidBucketName,
+       {{"x-amz-copy-source", "Bad_Bucket/k"}}},
+      {"PUT",
+       "/photos/k?partNumber=1&uploadId=u",
+       Code::kInvalidObjectName,
+       {{"x-amz-copy-source", "src/%FF"}}},
+      {"PUT",
+       "/photos/k?partNumber=0&uploadId=u",
+       Code::kInvalidArgument,
+       {{"x-amz-copy-source", "src/k"}}},
   };
   for (const BadCase& c : kCases) {
     SCOPED_TRACE(c.method + " " + c.target + " Host: " + c.host);
@@ -344,6 +402,57 @@ TEST(ParseEndpointTest, CopySource) {
   }
 }
 
+// Parses one request that must succeed with an op of type Op.
+template <typename Op>
+Op ParseAs(std::string method, std::string_view target, const HeaderList& headers = {}) {
+  http::Request request = MakeRequest(std::move(method), target, headers, "localhost");
+  common::Result<Route> route = ParseEndpoint(request, Config());
+  EXPECT_TRUE(route.ok()) << target << ": " << route.status().ToString();
+  if (!route.ok()) return Op{};
+  const Op* op = std::get_if<Op>(&route->endpoint);
+  EXPECT_NE(op, nullptr) << target << " is " << OperationName(route->endpoint);
+  return op == nullptr ? Op{} : *op;
+}
+
+TEST(ParseEndpointTest, MultipartFields) {
+  auto create = ParseAs<op::CreateMultipartUpload>("POST", "/photos/a/big%20file?uploads");
+  EXPECT_EQ(create.bucket, "photos");
+  EXPECT_EQ(create.key, "a/big file");
+
+  auto part = ParseAs<op::UploadPart>("PUT", "/photos/k?partNumber=0042&uploadId=u%2B1%3D");
+  EXPECT_EQ(part.bucket, "photos");
+  EXPECT_EQ(part.key, "k");
+  EXPECT_EQ(part.upload_id, "u+1=");
+  EXPECT_EQ(part.part_number, 42);
+  EXPECT_EQ(ParseAs<op::UploadPart>("PUT", "/photos/k?partNumber=1&uploadId=u").part_number, 1);
+  EXPECT_EQ(ParseAs<op::UploadPart>("PUT", "/photos/k?uploadId=u&partNumber=10000").part_number,
+            10000);
+
+  auto copy = ParseAs<op::UploadPartCopy>("PUT", "/photos/dst?partNumber=7&uploadId=xyz",
+                                          {{"x-amz-copy-source", "/src/dir/a%20b?versionId=v9"}});
+  EXPECT_EQ(copy.bucket, "photos");
+  EXPECT_EQ(copy.key, "dst");
+  EXPECT_EQ(copy.upload_id, "xyz");
+  EXPECT_EQ(copy.part_number, 7);
+  EXPECT_EQ(copy.source_bucket, "src");
+  EXPECT_EQ(copy.source_key, "dir/a b");
+  EXPECT_EQ(copy.source_version_id, "v9");
+  copy = ParseAs<op::UploadPartCopy>("PUT", "/photos/dst?partNumber=1&uploadId=u",
+                                     {{"x-amz-copy-source", "src/k"}});
+  EXPECT_EQ(copy.source_version_id, "");
+
+  auto complete = ParseAs<op::CompleteMultipartUpload>("POST", "/photos/k?uploadId=u1");
+  EXPECT_EQ(complete.key, "k");
+  EXPECT_EQ(complete.upload_id, "u1");
+  // partNumber means nothing to Complete, Abort and ListParts.
+  auto abort = ParseAs<op::AbortMultipartUpload>("DELETE", "/photos/k?uploadId=u2&partNumber=x");
+  EXPECT_EQ(abort.upload_id, "u2");
+  auto list = ParseAs<op::ListParts>("GET", "/photos/k?uploadId=u3&max-parts=5");
+  EXPECT_EQ(list.bucket, "photos");
+  EXPECT_EQ(list.upload_id, "u3");
+  EXPECT_EQ(ParseAs<op::ListMultipartUploads>("GET", "/photos?uploads&prefix=p").bucket, "photos");
+}
+
 TEST(ParseEndpointTest, QueryIsDecodedInOrder) {
   http::Request request = MakeRequest(
       "GET", "/photos?list-type=2&prefix=a%2Fb+c&delimiter=%2F&start-after", {}, "localhost");
@@ -371,6 +480,16 @@ TEST(ParseEndpointTest, NoDomainsMeansPathStyle) {
   EXPECT_EQ(KeyOf(route->endpoint), "k");
 }
 
+TEST(OperationNameTest, Multipart) {
+  EXPECT_EQ(OperationName(op::CreateMultipartUpload{"b", "k"}), "CreateMultipartUpload");
+  EXPECT_EQ(OperationName(op::UploadPart{"b", "k", "u", 1}), "UploadPart");
+  EXPECT_EQ(OperationName(op::UploadPartCopy{}), "UploadPartCopy");
+  EXPECT_EQ(OperationName(op::CompleteMultipartUpload{}), "CompleteMultipartUpload");
+  EXPECT_EQ(OperationName(op::AbortMultipartUpload{}), "AbortMultipartUpload");
+  EXPECT_EQ(OperationName(op::ListParts{}), "ListParts");
+  EXPECT_EQ(OperationName(op::ListMultipartUploads{}), "ListMultipartUploads");
+}
+
 TEST(IamActionTest, ImplementedOperations) {
   const std::pair<Endpoint, std::string_view> kCases[] = {
       {op::ListBuckets{}, "s3:ListAllMyBuckets"},
@@ -386,6 +505,13 @@ TEST(IamActionTest, ImplementedOperations) {
       {op::GetObject{"b", "k"}, "s3:GetObject"},
       {op::HeadObject{"b", "k"}, "s3:GetObject"},
       {op::DeleteObject{"b", "k"}, "s3:DeleteObject"},
+      {op::CreateMultipartUpload{"b", "k"}, "s3:PutObject"},
+      {op::UploadPart{"b", "k", "u", 1}, "s3:PutObject"},
+      {op::UploadPartCopy{"b", "k", "u", 1, "s", "t", ""}, "s3:PutObject"},
+      {op::CompleteMultipartUpload{"b", "k", "u"}, "s3:PutObject"},
+      {op::AbortMultipartUpload{"b", "k", "u"}, "s3:AbortMultipartUpload"},
+      {op::ListParts{"b", "k", "u"}, "s3:ListMultipartUploadParts"},
+      {op::ListMultipartUploads{"b"}, "s3:ListBucketMultipartUploads"},
   };
   for (const auto& [endpoint, action] : kCases) {
     EXPECT_EQ(IamAction(endpoint), action) << OperationName(endpoint);
@@ -394,13 +520,7 @@ TEST(IamActionTest, ImplementedOperations) {
 
 TEST(IamActionTest, UnsupportedOperations) {
   const std::pair<std::string, std::string_view> kCases[] = {
-      {"CreateMultipartUpload", "s3:PutObject"},
-      {"UploadPart", "s3:PutObject"},
-      {"UploadPartCopy", "s3:PutObject"},
       {"PostObject", "s3:PutObject"},
-      {"AbortMultipartUpload", "s3:AbortMultipartUpload"},
-      {"ListParts", "s3:ListMultipartUploadParts"},
-      {"ListMultipartUploads", "s3:ListBucketMultipartUploads"},
       {"ListObjectVersions", "s3:ListBucketVersions"},
       {"GetBucketLifecycleConfiguration", "s3:GetLifecycleConfiguration"},
       {"DeleteBucketLifecycle", "s3:PutLifecycleConfiguration"},
@@ -420,6 +540,8 @@ TEST(BucketOfTest, EveryOperation) {
   EXPECT_EQ(BucketOf(op::CreateBucket{"b1"}), "b1");
   EXPECT_EQ(BucketOf(op::CopyObject{"b2", "k", "src", "k2", ""}), "b2");
   EXPECT_EQ(BucketOf(op::Unsupported{"b3", "", "GetBucketAcl"}), "b3");
+  EXPECT_EQ(BucketOf(op::UploadPartCopy{"b4", "k", "u", 1, "src", "k2", ""}), "b4");
+  EXPECT_EQ(BucketOf(op::ListMultipartUploads{"b5"}), "b5");
 }
 
 TEST(IsValidBucketNameTest, Good) {

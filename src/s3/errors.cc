@@ -101,6 +101,8 @@ S3ErrorInfo ToS3Error(Code code) {
       return {"InvalidPart", 400,
               "One or more of the specified parts could not be found. The part may not have been "
               "uploaded, or the specified entity tag may not match the part's entity tag."};
+    case Code::kInvalidPartNumber:
+      return {"InvalidPartNumber", 416, "The requested partnumber is not satisfiable"};
     case Code::kInvalidPartOrder:
       return {"InvalidPartOrder", 400,
               "The list of parts was not in ascending order. Parts must be ordered by part "

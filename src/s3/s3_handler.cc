@@ -3,12 +3,14 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <concepts>
 #include <nlohmann/json.hpp>
 
 #include "s3/errors.h"
 #include "s3/handlers/bucket_handlers.h"
 #include "s3/handlers/delete_objects_handler.h"
 #include "s3/handlers/list_handlers.h"
+#include "s3/handlers/multipart_handlers.h"
 #include "s3/handlers/object_handlers.h"
 
 namespace strata::s3 {
@@ -65,10 +67,11 @@ class CountingSource : public common::ByteSource {
 }  // namespace
 
 S3Handler::S3Handler(S3Options options, const auth::SigV4Verifier& verifier,
-                     service::BucketService& buckets, service::ObjectService& objects)
+                     service::BucketService& buckets, service::ObjectService& objects,
+                     service::MultipartService& multipart)
     : options_(std::move(options)),
       verifier_(verifier),
-      services_{buckets, objects, options_.region} {}
+      services_{buckets, objects, multipart, options_.region} {}
 
 http::Response ErrorResponse(const http::Request& request, const common::Status& status,
                              std::string_view bucket, std::string_view key) {
@@ -168,6 +171,21 @@ common::Status S3Handler::Serve(const http::Request& request, common::ByteSource
           [&](const op::GetObject& op) { return HandleGetObject(ctx, services_, op); },
           [&](const op::HeadObject& op) { return HandleHeadObject(ctx, services_, op); },
           [&](const op::DeleteObject& op) { return HandleDeleteObject(ctx, services_, op); },
+          [&](const op::CreateMultipartUpload& op) {
+            return HandleCreateMultipartUpload(ctx, services_, op);
+          },
+          [&](const op::UploadPart& op) { return HandleUploadPart(ctx, services_, op); },
+          [&](const op::UploadPartCopy& op) { return HandleUploadPartCopy(ctx, services_, op); },
+          [&](const op::CompleteMultipartUpload& op) {
+            return HandleCompleteMultipartUpload(ctx, services_, op);
+          },
+          [&](const op::AbortMultipartUpload& op) {
+            return HandleAbortMultipartUpload(ctx, services_, op);
+          },
+          [&](const op::ListParts& op) { return HandleListParts(ctx, services_, op); },
+          [&](const op::ListMultipartUploads& op) {
+            return HandleListMultipartUploads(ctx, services_, op);
+          },
           [&](const op::Unsupported& op) {
             return Error(Code::kNotImplemented,
                          op.operation + " is not implemented by this server yet");

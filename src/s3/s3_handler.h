@@ -22,7 +22,7 @@ struct S3Options {
 class S3Handler : public http::Handler {
  public:
   S3Handler(S3Options options, const auth::SigV4Verifier& verifier, service::BucketService& buckets,
-            service::ObjectService& objects);
+            service::ObjectService& objects, service::MultipartService& multipart);
 
   void Handle(const http::Request& request, common::ByteSource& body,
               http::ResponseWriter& response) override;

@@ -61,6 +61,24 @@ common::Status CheckWriteCondition(meta::MetaStore& meta, const PutObjectInput& 
   return common::Status::Ok();
 }
 
+// The bytes of part `number` of a multipart object; a plain object is one
+// part. An empty part (or object) has no range to send: nullopt.
+common::Result<std::optional<ByteRange>> PartRange(const meta::ObjectRecord& object, int number) {
+  const size_t parts = object.part_sizes.empty() ? 1 : object.part_sizes.size();
+  if (number < 1 || static_cast<size_t>(number) > parts) {
+    return Error(Code::kInvalidPartNumber, "The requested partnumber is not satisfiable");
+  }
+  if (object.part_sizes.empty()) {
+    if (object.size == 0) return std::optional<ByteRange>();
+    return std::optional<ByteRange>(ByteRange{0, object.size});
+  }
+  uint64_t start = 0;
+  for (int i = 0; i + 1 < number; ++i) start += object.part_sizes[static_cast<size_t>(i)];
+  const uint64_t length = object.part_sizes[static_cast<size_t>(number - 1)];
+  if (length == 0) return std::optional<ByteRange>();
+  return std::optional<ByteRange>(ByteRange{start, length});
+}
+
 }  // namespace
 
 common::Result<meta::ObjectRecord> ObjectService::Commit(
@@ -91,14 +109,26 @@ common::Result<meta::ObjectRecord> ObjectService::Put(const PutObjectInput& inpu
   STRATA_RETURN_IF_ERROR(CheckWriteCondition(meta_, input));
 
   Md5Source hashed(body);
+  std::optional<ChecksumSource> checksummed;
+  common::ByteSource* source = &hashed;
+  if (input.checksum) source = &checksummed.emplace(hashed, input.checksum->algorithm);
   STRATA_ASSIGN_OR_RETURN(storage::WrittenObject written,
-                          writer_.Write(hashed, input.content_length));
+                          writer_.Write(*source, input.content_length));
   std::string md5 = hashed.Finish();
   if (expected_md5) {
     if (common::Status match = MatchContentMd5(*expected_md5, md5); !match.ok()) {
       writer_.Discard(written.written_chunks);
       return match;
     }
+  }
+  meta::StoredChecksum checksum;
+  if (checksummed) {
+    auto verified = VerifyBodyChecksum(*input.checksum, checksummed->Finish());
+    if (!verified.ok()) {
+      writer_.Discard(written.written_chunks);
+      return verified.status();
+    }
+    checksum = std::move(*verified);
   }
 
   meta::ObjectRecord record;
@@ -112,6 +142,7 @@ common::Result<meta::ObjectRecord> ObjectService::Put(const PutObjectInput& inpu
   record.last_modified_ms = clock_.NowMillis();
   record.manifest = std::move(written.manifest);
   record.inline_data = std::move(written.inline_data);
+  record.checksum = std::move(checksum);
   return Commit(std::move(record), input.condition, written.written_chunks);
 }
 
@@ -119,7 +150,11 @@ common::Result<GetObjectOutput> ObjectService::Get(const GetObjectInput& input) 
   STRATA_ASSIGN_OR_RETURN(meta::ObjectRecord object, meta_.GetObject(input.bucket, input.key));
   STRATA_RETURN_IF_ERROR(EvaluateReadConditions(input.conditions, object));
   GetObjectOutput output;
-  STRATA_ASSIGN_OR_RETURN(output.range, ResolveRange(input.range_header, object.size));
+  if (input.part_number) {
+    STRATA_ASSIGN_OR_RETURN(output.range, PartRange(object, *input.part_number));
+  } else {
+    STRATA_ASSIGN_OR_RETURN(output.range, ResolveRange(input.range_header, object.size));
+  }
   if (!input.head_only) {
     uint64_t offset = output.range ? output.range->start : 0;
     uint64_t length = output.range ? output.range->length : object.size;

@@ -14,6 +14,7 @@
 #include "common/clock.h"
 #include "common/result.h"
 #include "meta/meta_store.h"
+#include "service/body_checksum.h"
 #include "service/byte_range.h"
 #include "service/read_conditions.h"
 #include "storage/chunk_store.h"
@@ -35,6 +36,7 @@ struct PutObjectInput {
   meta::MetadataPairs user_metadata;
   meta::MetadataPairs system_metadata;
   meta::WriteCondition condition;
+  std::optional<BodyChecksum> checksum;  // x-amz-checksum-* header or trailer
 };
 
 struct GetObjectInput {
@@ -42,6 +44,9 @@ struct GetObjectInput {
   std::string key;
   ReadConditions conditions;
   std::string range_header;  // "" for none
+  // ?partNumber=N: serve that part of a multipart object (1 for a plain
+  // object is the whole of it). Excludes range_header.
+  std::optional<int> part_number;
   bool head_only = false;
 };
 
@@ -69,11 +74,12 @@ class ObjectService {
                 const common::Clock& clock)
       : meta_(meta), writer_(writer), chunks_(chunks), clock_(clock) {}
 
-  // kNoSuchBucket, kPreconditionFailed, kBadDigest, kInvalidDigest,
+  // kNoSuchBucket, kPreconditionFailed, kBadDigest (Content-MD5 or
+  // x-amz-checksum-*), kInvalidDigest, kInvalidRequest (malformed checksum),
   // kMetadataTooLarge, kEntityTooLarge, kIncompleteBody, and any body error.
   common::Result<meta::ObjectRecord> Put(const PutObjectInput& input, common::ByteSource& body);
   // kNoSuchBucket, kNoSuchKey, kNotModified, kPreconditionFailed,
-  // kInvalidRange.
+  // kInvalidRange, kInvalidPartNumber.
   common::Result<GetObjectOutput> Get(const GetObjectInput& input);
   // Deleting a missing key succeeds, as in S3. kNoSuchBucket.
   common::Status Delete(std::string_view bucket, std::string_view key);

@@ -8,20 +8,7 @@ import pytest
 
 from strata_helpers import assert_raw_error, expect_error, list_keys, quote_path, raw_request
 
-FAKE_UPLOAD = "2~not-a-real-upload-id"
-
 CASES = {
-    # multipart upload
-    "create_multipart_upload": lambda s3, b: s3.create_multipart_upload(Bucket=b, Key="mp"),
-    "upload_part": lambda s3, b: s3.upload_part(Bucket=b, Key="mp", UploadId=FAKE_UPLOAD,
-                                                PartNumber=1, Body=b"part"),
-    "complete_multipart_upload": lambda s3, b: s3.complete_multipart_upload(
-        Bucket=b, Key="mp", UploadId=FAKE_UPLOAD,
-        MultipartUpload={"Parts": [{"ETag": '"00"', "PartNumber": 1}]}),
-    "abort_multipart_upload": lambda s3, b: s3.abort_multipart_upload(
-        Bucket=b, Key="mp", UploadId=FAKE_UPLOAD),
-    "list_multipart_uploads": lambda s3, b: s3.list_multipart_uploads(Bucket=b),
-    "list_parts": lambda s3, b: s3.list_parts(Bucket=b, Key="mp", UploadId=FAKE_UPLOAD),
     # versioning
     "put_bucket_versioning": lambda s3, b: s3.put_bucket_versioning(
         Bucket=b, VersioningConfiguration={"Status": "Enabled"}),
@@ -55,12 +42,7 @@ def test_not_implemented(s3, bucket, op):
     assert s3.get_object(Bucket=bucket, Key="existing")["Body"].read() == b"x"
 
 
-def test_multipart_start_creates_no_upload(s3, bucket):
-    expect_error("NotImplemented", 501, s3.create_multipart_upload, Bucket=bucket, Key="mp")
-    assert list_keys(s3, bucket) == []
-
-
 def test_not_implemented_raw_document(strata, bucket):
-    resp = raw_request(strata, "POST", quote_path(bucket, "mp"), query={"uploads": None})
+    resp = raw_request(strata, "GET", quote_path(bucket), query={"tagging": None})
     fields = assert_raw_error(resp, "NotImplemented", 501)
     assert fields.get("Message")

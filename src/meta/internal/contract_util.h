@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "common/result.h"
 #include "common/status.h"
@@ -28,6 +30,49 @@ ObjectRecord MakeObject(std::string_view bucket, std::string_view key,
 // Success when every field of the two records is equal; otherwise names the
 // first field that differs.
 ::testing::AssertionResult SameRecord(const ObjectRecord& expected, const ObjectRecord& actual);
+
+// --- Chunks and their counts (meta_store_contract_chunks.cc explains how
+// tests observe counts) ---
+
+inline constexpr int64_t kForever = std::numeric_limits<int64_t>::max();
+
+// Chunk n's copy number `copy`: copies share the hash (same content) and
+// differ in location (each write stores under a fresh id). Its size is
+// 1000 + n bytes.
+ChunkInfo Chunk(int n, int copy = 0);
+
+// All of `chunk`, and bytes [offset, offset + length) of it.
+ManifestEntry Whole(const ChunkInfo& chunk);
+ManifestEntry Piece(const ChunkInfo& chunk, uint64_t offset, uint64_t length);
+
+// MakeObject with its body in `manifest` instead.
+ObjectRecord WithManifest(std::string_view bucket, std::string_view key, Manifest manifest);
+
+std::vector<std::string> Hashes(const std::vector<ChunkInfo>& chunks);
+
+// Hashes of the chunks at count 0 since zero_before_ms or earlier, oldest
+// first (a failed call adds a test failure and returns {"<error>"}).
+std::vector<std::string> Unreferenced(MetaStore& store, int64_t zero_before_ms = kForever,
+                                      size_t limit = 1000);
+
+// Whether a chunk row has this location (a failed call adds a test failure).
+bool LocationExists(MetaStore& store, std::string_view location);
+
+// Success when the two are equal; otherwise names the first field that
+// differs.
+::testing::AssertionResult SameStats(const StorageStats& expected, const StorageStats& actual);
+
+// --- Multipart uploads ---
+
+// An upload with every field derived from its id and key, so a round trip
+// that mixes up rows or columns is caught.
+MultipartUpload MakeUpload(std::string_view bucket, std::string_view key,
+                           std::string_view upload_id, int64_t initiated_ms = kNowMs);
+
+// Success when every field of the two uploads is equal; otherwise names the
+// first field that differs.
+::testing::AssertionResult SameUpload(const MultipartUpload& expected,
+                                      const MultipartUpload& actual);
 
 }  // namespace strata::meta::contract
 

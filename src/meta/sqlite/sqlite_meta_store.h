@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/result.h"
 #include "common/status.h"
 #include "meta/meta_store.h"
@@ -28,6 +29,11 @@ struct SqliteOptions {
   // How long a statement waits for a lock held by another process before
   // failing with kUnavailable.
   int busy_timeout_ms = 5000;
+  // The clock DeleteBucket reads for the time it aborts the bucket's uploads
+  // at (when their chunks' GC grace period starts: MetaStore::DeleteBucket
+  // takes no now_ms). Null for the system clock. Not owned; must outlive the
+  // store.
+  const common::Clock* clock = nullptr;
 };
 
 // Thread-safe: every method may be called from any number of threads.
@@ -37,8 +43,8 @@ struct SqliteOptions {
 // PutObject's check and write are atomic. Reads use a small pool of
 // query-only connections; in WAL mode each read sees the last committed
 // state (read-after-write holds across threads) without waiting for the
-// writer's fsync. A ListObjects page is read inside one transaction, so it
-// is one consistent snapshot.
+// writer's fsync. A ListObjects, ListMultipartUploads or ListParts page is
+// read inside one transaction, so it is one consistent snapshot.
 //
 // Durability: a method that returns OK has committed, and the commit is
 // fsynced (synchronous=FULL) before it returns.
@@ -64,18 +70,25 @@ class SqliteMetaStore final : public MetaStore {
   // that is not valid UTF-8, a size above INT64_MAX, a body that breaks
   // ObjectRecord's rules (both inline_data and a manifest; pieces whose
   // lengths, or inline_data's, do not add up to size; an entry breaking
-  // ManifestEntry's rules), a written chunk with a negative shard count or a
-  // size above INT64_MAX, or an entry whose K, M or size differ from the
-  // written chunk or stored row it names. An entry counts as written when
-  // written_chunks holds its (hash, location); a written chunk that no entry
-  // names still gets its row (at count 0, so GC removes it after the grace
-  // period). Manifest entries that end up naming a stored row carry that
-  // row's K, M and size.
+  // ManifestEntry's rules), part_sizes that are not empty and do not add up
+  // to size, a written chunk with a negative shard count or a size above
+  // INT64_MAX, or an entry whose K, M or size differ from the written chunk or
+  // stored row it names. An entry counts as written when written_chunks holds
+  // its (hash, location); a written chunk that no entry names still gets its
+  // row (at count 0, so GC removes it after the grace period). Manifest
+  // entries that end up naming a stored row carry that row's K, M and size.
   //
-  // A stored row whose metadata or manifest cannot be decoded fails reads with
-  // kCorruption but can still be replaced or deleted; the record returned then
-  // has empty metadata (and manifest), and the chunks a lost manifest named
-  // keep their counts: they leak rather than risk deleting data in use.
+  // A stored row whose metadata, manifest or part sizes cannot be decoded
+  // fails reads with kCorruption but can still be replaced or deleted; the
+  // record returned then has empty metadata (and manifest, and part sizes),
+  // and the chunks a lost manifest named keep their counts: they leak rather
+  // than risk deleting data in use.
+  //
+  // DeleteBucket refuses only while objects remain, as AWS does: uploads in
+  // progress do not keep a bucket alive. Once no object remains it aborts the
+  // bucket's uploads in the same transaction (as AbortMultipartUpload would,
+  // at the time SqliteOptions::clock gives), so no upload outlives its bucket
+  // and their parts' chunk references are released.
   common::Status CreateBucket(const Bucket& bucket) override;
   common::Result<Bucket> GetBucket(std::string_view name) override;
   common::Result<std::vector<Bucket>> ListBuckets() override;
@@ -88,6 +101,45 @@ class SqliteMetaStore final : public MetaStore {
                                                            std::string_view key,
                                                            int64_t now_ms) override;
   common::Result<ListPage> ListObjects(std::string_view bucket, const ListQuery& query) override;
+
+  // Multipart uploads. Parts follow PutObject's rules above: PutPart returns
+  // kInvalidArgument, changing nothing, for a part_number outside 1..10000,
+  // a size above INT64_MAX, manifest lengths that do not add up to size, or
+  // the chunk and entry problems listed for PutObject. Its PutResult::replaced
+  // is always empty (a part is not an ObjectRecord); a replaced part's
+  // references are dropped all the same.
+  //
+  // CreateMultipartUpload: kInvalidArgument for metadata that is not valid
+  // UTF-8 or an upload_id already in use. ListParts and GetParts:
+  // kNoSuchUpload when the upload is gone; ListParts also kInvalidArgument
+  // for max_parts < 0, and max_parts == 0 gives an empty page that is not
+  // truncated. ListMultipartUploads pages as meta/upload_list_walker.h
+  // documents (kInvalidArgument for max_uploads < 0).
+  // CompleteMultipartUpload: kNoSuchUpload also when object.bucket and
+  // object.key are not the upload's, and PutObject's kInvalidArgument rules
+  // for the object. ListStaleUploads returns uploads whose metadata cannot be
+  // decoded with empty metadata, so GC can still abort them; the other reads
+  // fail with kCorruption. A part whose manifest cannot be decoded fails
+  // GetParts with kCorruption; replacing, completing or aborting still works,
+  // and its chunks' counts leak.
+  common::Status CreateMultipartUpload(const MultipartUpload& upload) override;
+  common::Result<MultipartUpload> GetMultipartUpload(std::string_view bucket, std::string_view key,
+                                                     std::string_view upload_id) override;
+  common::Result<PutResult> PutPart(const PartRecord& part,
+                                    const std::vector<ChunkInfo>& written_chunks,
+                                    int64_t now_ms) override;
+  common::Result<ListPartsPage> ListParts(std::string_view upload_id, int part_number_marker,
+                                          int max_parts) override;
+  common::Result<std::vector<PartRecord>> GetParts(std::string_view upload_id) override;
+  common::Result<ListUploadsPage> ListMultipartUploads(std::string_view bucket,
+                                                       const ListUploadsQuery& query) override;
+  common::Result<PutResult> CompleteMultipartUpload(std::string_view upload_id,
+                                                    const ObjectRecord& object,
+                                                    const WriteCondition& condition,
+                                                    int64_t now_ms) override;
+  common::Status AbortMultipartUpload(std::string_view upload_id, int64_t now_ms) override;
+  common::Result<std::vector<MultipartUpload>> ListStaleUploads(int64_t initiated_before_ms,
+                                                                size_t limit) override;
 
   // Chunks. FindChunk reads through the pool and takes the write connection
   // only for a chunk at count 0 (to restart its grace period); it never moves
@@ -107,7 +159,10 @@ class SqliteMetaStore final : public MetaStore {
 
  private:
   SqliteMetaStore(std::unique_ptr<internal::Connection> writer,
-                  std::unique_ptr<internal::ReadPool> readers);
+                  std::unique_ptr<internal::ReadPool> readers, const common::Clock* clock);
+
+  common::SystemClock system_clock_;
+  const common::Clock& clock_;  // SqliteOptions::clock, or system_clock_
 
   std::mutex write_mu_;
   // The only connection that writes. GUARDED_BY(write_mu_)

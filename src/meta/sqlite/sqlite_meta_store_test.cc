@@ -15,6 +15,7 @@
 #include "meta/internal/contract_util.h"
 #include "meta/meta_store_contract.h"
 #include "meta/migrations/migrations.h"
+#include "meta/sqlite/internal/test_util.h"
 
 namespace strata::meta::sqlite {
 namespace {
@@ -24,6 +25,8 @@ using contract::kNowMs;
 using contract::MakeBucket;
 using contract::MakeObject;
 using contract::MetaStoreContractTest;
+using internal::RawDb;
+using SqliteMetaStoreTest = internal::SqliteStoreTest;
 
 INSTANTIATE_TEST_SUITE_P(
     Sqlite, MetaStoreContractTest,
@@ -36,70 +39,16 @@ INSTANTIATE_TEST_SUITE_P(
         }}),
     contract::MetaStoreContractParamName);
 
-// Direct access to the database file, to inspect and tamper with it.
-class RawDb {
- public:
-  explicit RawDb(const std::string& path) {
-    EXPECT_EQ(sqlite3_open(path.c_str(), &db_), SQLITE_OK);
-    sqlite3_busy_timeout(db_, 5000);
-  }
-  ~RawDb() { sqlite3_close(db_); }
-  void Exec(const std::string& sql) {
-    char* error = nullptr;
-    EXPECT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
-        << (error ? error : "") << " in " << sql;
-    sqlite3_free(error);
-  }
-  // The first column of every row of `sql`, as text.
-  std::vector<std::string> Column(const std::string& sql) {
-    std::vector<std::string> values;
-    sqlite3_stmt* stmt = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-      values.emplace_back(text ? text : "");
-    }
-    sqlite3_finalize(stmt);
-    return values;
-  }
-  sqlite3* raw() { return db_; }
-
- private:
-  sqlite3* db_ = nullptr;
-};
-
-class SqliteMetaStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "strata-sqlite-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    path_ = (dir_ / "meta.db").string();
-  }
-  void TearDown() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  std::unique_ptr<SqliteMetaStore> OpenOrDie(const SqliteOptions& options = {}) {
-    auto store = SqliteMetaStore::Open(path_, options);
-    EXPECT_TRUE(store.ok()) << store.status().ToString();
-    return store.ok() ? std::move(store).value() : nullptr;
-  }
-
-  std::filesystem::path dir_;
-  std::string path_;
-};
-
 TEST_F(SqliteMetaStoreTest, CreatesWalDatabaseWithSchema) {
   auto store = OpenOrDie();
   ASSERT_NE(store, nullptr);
   RawDb raw(path_);
   EXPECT_EQ(raw.Column("PRAGMA journal_mode"), std::vector<std::string>{"wal"});
   EXPECT_EQ(raw.Column("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"),
-            (std::vector<std::string>{"buckets", "chunks", "objects", "schema_migrations"}));
+            (std::vector<std::string>{"buckets", "chunks", "multipart_parts", "multipart_uploads",
+                                      "objects", "schema_migrations"}));
   EXPECT_EQ(raw.Column("SELECT version || ':' || name FROM schema_migrations ORDER BY version"),
-            (std::vector<std::string>{"1:buckets_objects", "2:chunks"}));
+            (std::vector<std::string>{"1:buckets_objects", "2:chunks", "3:multipart"}));
 }
 
 TEST_F(SqliteMetaStoreTest, ReopenKeepsDataAndDoesNotRerunMigrations) {
@@ -307,6 +256,11 @@ TEST_F(SqliteMetaStoreTest, RejectsInconsistentBodies) {
                    ManifestObject("x", {{.chunk = fresh, .offset = 50, .length = 51}}),
                    {fresh}});
   {
+    ObjectRecord object = ManifestObject("x", {WholeChunk(fresh)});
+    object.part_sizes = {50, 49};
+    cases.push_back({"part sizes", object, {fresh}});
+  }
+  {
     ChunkInfo negative = fresh;
     negative.parity_shards = -1;
     cases.push_back({"written chunk", ManifestObject("x", {WholeChunk(fresh)}), {negative}});
@@ -351,7 +305,8 @@ TEST_F(SqliteMetaStoreTest, InlineDataIsStoredAsABlob) {
 }
 
 // A database from before migration 2 (made here by running 0001 by hand)
-// upgrades on open. Its objects are dropped, as 0002 says; buckets stay.
+// upgrades on open, through every later migration. Its objects are dropped,
+// as 0002 says; buckets stay.
 TEST_F(SqliteMetaStoreTest, MigratesAVersion1Database) {
   {
     RawDb raw(path_);
@@ -367,7 +322,7 @@ TEST_F(SqliteMetaStoreTest, MigratesAVersion1Database) {
   auto store = OpenOrDie();
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(RawDb(path_).Column("SELECT version FROM schema_migrations ORDER BY version"),
-            (std::vector<std::string>{"1", "2"}));
+            (std::vector<std::string>{"1", "2", "3"}));
   STRATA_ASSERT_OK_AND_ASSIGN(Bucket bucket, store->GetBucket("old"));
   EXPECT_EQ(bucket.owner, "owner-1");
   STRATA_EXPECT_CODE(store->GetObject("old", "k"), Code::kNoSuchKey);
@@ -379,9 +334,10 @@ TEST_F(SqliteMetaStoreTest, MigratesAVersion1Database) {
   STRATA_ASSERT_OK_AND_ASSIGN(ObjectRecord out, store->GetObject("old", "k"));
   EXPECT_TRUE(contract::SameRecord(object, out));
   EXPECT_EQ(RawDb(path_).Column("SELECT name FROM pragma_table_info('objects') ORDER BY cid"),
-            (std::vector<std::string>{"bucket", "key", "size", "etag", "content_type",
-                                      "user_metadata", "system_metadata", "last_modified_ms",
-                                      "storage_class", "manifest", "inline_data"}));
+            (std::vector<std::string>{
+                "bucket", "key", "size", "etag", "content_type", "user_metadata", "system_metadata",
+                "last_modified_ms", "storage_class", "manifest", "inline_data",
+                "checksum_algorithm", "checksum_value", "checksum_type", "part_sizes"}));
 }
 
 TEST_F(SqliteMetaStoreTest, ConcurrentWritersAllLand) {

@@ -9,8 +9,7 @@ common::Status Reply(RequestContext& ctx, int status, http::Headers headers, std
   return http::WriteResponse(ctx.response, response);
 }
 
-common::Status ReplyXml(RequestContext& ctx, std::string xml, int status) {
-  http::Headers headers;
+common::Status ReplyXml(RequestContext& ctx, std::string xml, int status, http::Headers headers) {
   headers.Set("Content-Type", "application/xml");
   return Reply(ctx, status, std::move(headers), std::move(xml));
 }

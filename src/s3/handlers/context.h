@@ -10,6 +10,7 @@
 #include "http/response_writer.h"
 #include "http/url.h"
 #include "service/bucket_service.h"
+#include "service/multipart_service.h"
 #include "service/object_service.h"
 
 namespace strata::s3 {
@@ -17,6 +18,7 @@ namespace strata::s3 {
 struct Services {
   service::BucketService& buckets;
   service::ObjectService& objects;
+  service::MultipartService& multipart;
   std::string region;  // reported by GetBucketLocation for buckets made without one
 };
 
@@ -35,8 +37,9 @@ struct RequestContext {
 // Writes a response whose body is in memory.
 common::Status Reply(RequestContext& ctx, int status, http::Headers headers = {},
                      std::string body = "");
-// Writes an XML response (200 unless given).
-common::Status ReplyXml(RequestContext& ctx, std::string xml, int status = 200);
+// Writes an XML response (200 unless given), with any extra headers.
+common::Status ReplyXml(RequestContext& ctx, std::string xml, int status = 200,
+                        http::Headers headers = {});
 
 // Reads a small XML request body, failing past max_bytes.
 common::Result<std::string> ReadXmlBody(RequestContext& ctx, size_t max_bytes = 4 << 20);

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "common/time_format.h"
+#include "s3/handlers/checksum_headers.h"
 #include "s3/handlers/object_headers.h"
 #include "s3/xml/copy_object.h"
 
@@ -56,6 +57,15 @@ common::Status ServeObject(RequestContext& ctx, Services& services, const std::s
   input.key = key;
   input.conditions = ReadConditionHeaders(ctx.request.headers);
   input.range_header = std::string(ctx.request.headers.Get("range"));
+  if (const std::string* part = http::FindParam(ctx.query, "partNumber")) {
+    // ParseEndpoint checked it is 1..10000.
+    input.part_number = std::stoi(*part);
+    if (!input.range_header.empty()) {
+      return Error(Code::kInvalidRequest,
+                   "Cannot specify both Range header and partNumber "
+                   "query parameter");
+    }
+  }
   input.head_only = head_only;
   auto output = services.objects.Get(input);
   if (!output.ok()) {
@@ -74,9 +84,20 @@ common::Status ServeObject(RequestContext& ctx, Services& services, const std::s
   }
   http::Headers headers;
   WriteObjectHeaders(output->object, ctx.query, headers);
+  if (!output->object.part_sizes.empty() && input.part_number) {
+    headers.Set("x-amz-mp-parts-count", std::to_string(output->object.part_sizes.size()));
+  }
+  // A whole object's checksum, on request; a part's bytes have no stored
+  // value of their own.
+  if (ctx.request.headers.Get("x-amz-checksum-mode") == "ENABLED" && !output->range &&
+      !input.part_number) {
+    WriteChecksumHeaders(output->object.checksum, headers);
+  }
   uint64_t length = output->object.size;
   int status = 200;
-  if (output->range) {
+  if (input.part_number && !output->range) {
+    length = 0;  // an empty part
+  } else if (output->range) {
     status = 206;
     length = output->range->length;
     headers.Set("Content-Range", "bytes " + std::to_string(output->range->start) + "-" +
@@ -106,9 +127,11 @@ common::Status HandlePutObject(RequestContext& ctx, Services& services, const op
   input.user_metadata = std::move(stored.user_metadata);
   input.system_metadata = std::move(stored.system_metadata);
   input.condition = std::move(condition);
+  STRATA_ASSIGN_OR_RETURN(input.checksum, ReadBodyChecksum(ctx));
   STRATA_ASSIGN_OR_RETURN(meta::ObjectRecord object, services.objects.Put(input, ctx.body));
   http::Headers out;
   out.Set("ETag", QuoteEtag(object.etag));
+  WriteChecksumHeaders(object.checksum, out);
   return Reply(ctx, 200, std::move(out));
 }
 

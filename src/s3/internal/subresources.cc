@@ -74,7 +74,6 @@ constexpr UnsupportedRoute kUnsupportedRoutes[] = {
      "s3:GetBucketRequestPayment"},
     {Scope::kBucket, "PUT", "requestPayment", "PutBucketRequestPayment",
      "s3:PutBucketRequestPayment"},
-    {Scope::kBucket, "GET", "uploads", "ListMultipartUploads", "s3:ListBucketMultipartUploads"},
     {Scope::kBucket, "GET", "intelligent-tiering", "GetBucketIntelligentTieringConfiguration",
      "s3:GetIntelligentTieringConfiguration", "ListBucketIntelligentTieringConfigurations"},
     {Scope::kBucket, "PUT", "intelligent-tiering", "PutBucketIntelligentTieringConfiguration",
@@ -107,14 +106,7 @@ constexpr UnsupportedRoute kUnsupportedRoutes[] = {
     {Scope::kBucket, "DELETE", "metadataTable", "DeleteBucketMetadataTableConfiguration",
      "s3:DeleteBucketMetadataTableConfiguration"},
 
-    // Object sub-resources. Multipart parts are all authorized as s3:PutObject.
-    {Scope::kObject, "POST", "uploads", "CreateMultipartUpload", "s3:PutObject"},
-    // PUT ?uploadId needs partNumber and becomes UploadPartCopy with a copy
-    // source; see RouteObject.
-    {Scope::kObject, "PUT", "uploadId", "UploadPart", "s3:PutObject"},
-    {Scope::kObject, "POST", "uploadId", "CompleteMultipartUpload", "s3:PutObject"},
-    {Scope::kObject, "DELETE", "uploadId", "AbortMultipartUpload", "s3:AbortMultipartUpload"},
-    {Scope::kObject, "GET", "uploadId", "ListParts", "s3:ListMultipartUploadParts"},
+    // Object sub-resources.
     {Scope::kObject, "GET", "tagging", "GetObjectTagging", "s3:GetObjectTagging"},
     {Scope::kObject, "PUT", "tagging", "PutObjectTagging", "s3:PutObjectTagging"},
     {Scope::kObject, "DELETE", "tagging", "DeleteObjectTagging", "s3:DeleteObjectTagging"},
@@ -136,13 +128,13 @@ struct SpecialOperation {
   std::string_view iam_action;
 };
 constexpr SpecialOperation kSpecialOperations[] = {
-    {"PostObject", "s3:PutObject"},      // browser form upload, POST /bucket
-    {"UploadPartCopy", "s3:PutObject"},  // PUT ?partNumber&uploadId + x-amz-copy-source
+    {"PostObject", "s3:PutObject"},  // browser form upload, POST /bucket
 };
 
 // Sub-resources that select implemented operations (GET ?location, POST
-// ?delete); they are not in kUnsupportedRoutes.
-constexpr std::string_view kImplementedSubresources[] = {"location", "delete"};
+// ?delete, the multipart upload family); they are not in kUnsupportedRoutes.
+constexpr std::string_view kImplementedSubresources[] = {"location", "delete", "uploads",
+                                                         "uploadId"};
 
 }  // namespace
 

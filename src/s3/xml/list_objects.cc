@@ -3,26 +3,11 @@
 #include <string_view>
 
 #include "common/time_format.h"
-#include "http/url.h"
+#include "s3/xml/internal/url_encoding.h"
 #include "s3/xml/internal/xml_builder.h"
 
 namespace strata::s3::xml {
 namespace {
-
-// encoding-type=url exists so keys with characters XML cannot carry survive.
-// '/' stays as it is (AWS does the same); everything else outside RFC 3986's
-// unreserved set becomes %XX. In particular '+' becomes %2B and ' ' %20,
-// which matters because botocore decodes with unquote_plus.
-class FieldEncoder {
- public:
-  explicit FieldEncoder(bool url) : url_(url) {}
-  std::string operator()(std::string_view value) const {
-    return url_ ? http::UriEncode(value, /*keep_slash=*/true) : std::string(value);
-  }
-
- private:
-  bool url_;
-};
 
 void WriteContents(XmlBuilder& builder, const ObjectSummary& object, const FieldEncoder& encode,
                    bool with_owner) {

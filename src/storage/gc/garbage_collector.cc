@@ -29,13 +29,41 @@ Result<GcStats> GarbageCollector::RunOnce() {
   // One cutoff for the whole pass, so both halves agree on what is old enough.
   const int64_t cutoff_ms = clock_.NowMillis() - options_.grace.count();
   GcStats stats;
-  Status status = ReclaimUnreferenced(cutoff_ms, stats);
+  // Expired uploads first: their parts' chunks then start their grace period.
+  Status status = AbortStaleUploads(stats);
+  if (status.ok()) status = ReclaimUnreferenced(cutoff_ms, stats);
   // Orphans run after reclaiming: a chunk whose row was deleted but whose
   // files could not be has just become an orphan, and gets a second try here.
   if (status.ok()) status = DeleteOrphans(cutoff_ms, stats);
   AddToTotals(stats);
   if (!status.ok()) return status;
   return stats;
+}
+
+Status GarbageCollector::AbortStaleUploads(GcStats& stats) {
+  if (options_.upload_max_age.count() <= 0) return Status();
+  const int64_t initiated_before = clock_.NowMillis() - options_.upload_max_age.count();
+  for (;;) {
+    STRATA_ASSIGN_OR_RETURN(std::vector<meta::MultipartUpload> stale,
+                            meta_.ListStaleUploads(initiated_before, options_.batch));
+    size_t aborted = 0;
+    for (const meta::MultipartUpload& upload : stale) {
+      if (stop_.load()) return Stopped();
+      Status status = meta_.AbortMultipartUpload(upload.upload_id, clock_.NowMillis());
+      // Completed or aborted by its client meanwhile: nothing to do.
+      if (status.code() == common::Code::kNoSuchUpload) continue;
+      if (!status.ok()) {
+        ++stats.errors;
+        spdlog::warn("gc: aborting expired upload {} failed: {}", upload.upload_id,
+                     status.ToString());
+        continue;
+      }
+      ++aborted;
+      ++stats.uploads_aborted;
+    }
+    // A short batch is the last; a batch that aborted nothing would repeat.
+    if (stale.size() < options_.batch || aborted == 0) return Status();
+  }
 }
 
 Status GarbageCollector::ReclaimUnreferenced(int64_t cutoff_ms, GcStats& stats) {
@@ -126,6 +154,7 @@ void GarbageCollector::AddToTotals(const GcStats& pass) {
   std::lock_guard lock(totals_mu_);
   totals_.chunks_deleted += pass.chunks_deleted;
   totals_.orphans_deleted += pass.orphans_deleted;
+  totals_.uploads_aborted += pass.uploads_aborted;
   totals_.bytes_reclaimed += pass.bytes_reclaimed;
   totals_.errors += pass.errors;
 }

@@ -29,12 +29,16 @@ struct GcOptions {
   std::chrono::milliseconds grace{std::chrono::hours(1)};
   // Chunk rows fetched per ListUnreferencedChunks call. REQUIRES: >= 1.
   size_t batch = 1000;
+  // Multipart uploads older than this are aborted, which releases their
+  // parts' chunks to the collection above. 0: uploads never expire.
+  std::chrono::milliseconds upload_max_age{0};
 };
 
 // What one pass (or the collector's life, for totals()) removed.
 struct GcStats {
   uint64_t chunks_deleted = 0;   // unreferenced chunk rows deleted
   uint64_t orphans_deleted = 0;  // shard sets without a row deleted
+  uint64_t uploads_aborted = 0;  // multipart uploads past upload_max_age
   // Content bytes (ChunkInfo::size) of the deleted chunk rows. Orphans add
   // nothing: the ChunkStore does not report their size.
   uint64_t bytes_reclaimed = 0;
@@ -71,6 +75,7 @@ class GarbageCollector {
  private:
   // The two halves of a pass; each adds to `stats`.
   common::Status ReclaimUnreferenced(int64_t cutoff_ms, GcStats& stats);
+  common::Status AbortStaleUploads(GcStats& stats);
   common::Status DeleteOrphans(int64_t cutoff_ms, GcStats& stats);
   void AddToTotals(const GcStats& pass);
 

@@ -63,6 +63,43 @@ class HookedMetaStore final : public meta::MetaStore {
                                              const meta::ListQuery& query) override {
     return next_.ListObjects(bucket, query);
   }
+  common::Status CreateMultipartUpload(const meta::MultipartUpload& upload) override {
+    return next_.CreateMultipartUpload(upload);
+  }
+  common::Result<meta::MultipartUpload> GetMultipartUpload(std::string_view bucket,
+                                                           std::string_view key,
+                                                           std::string_view upload_id) override {
+    return next_.GetMultipartUpload(bucket, key, upload_id);
+  }
+  common::Result<PutResult> PutPart(const meta::PartRecord& part,
+                                    const std::vector<ChunkInfo>& written_chunks,
+                                    int64_t now_ms) override {
+    return next_.PutPart(part, written_chunks, now_ms);
+  }
+  common::Result<meta::ListPartsPage> ListParts(std::string_view upload_id, int marker,
+                                                int max_parts) override {
+    return next_.ListParts(upload_id, marker, max_parts);
+  }
+  common::Result<std::vector<meta::PartRecord>> GetParts(std::string_view upload_id) override {
+    return next_.GetParts(upload_id);
+  }
+  common::Result<meta::ListUploadsPage> ListMultipartUploads(
+      std::string_view bucket, const meta::ListUploadsQuery& query) override {
+    return next_.ListMultipartUploads(bucket, query);
+  }
+  common::Result<PutResult> CompleteMultipartUpload(std::string_view upload_id,
+                                                    const meta::ObjectRecord& object,
+                                                    const meta::WriteCondition& condition,
+                                                    int64_t now_ms) override {
+    return next_.CompleteMultipartUpload(upload_id, object, condition, now_ms);
+  }
+  common::Status AbortMultipartUpload(std::string_view upload_id, int64_t now_ms) override {
+    return next_.AbortMultipartUpload(upload_id, now_ms);
+  }
+  common::Result<std::vector<meta::MultipartUpload>> ListStaleUploads(int64_t before,
+                                                                      size_t limit) override {
+    return next_.ListStaleUploads(before, limit);
+  }
   common::Result<std::optional<ChunkInfo>> FindChunk(std::string_view hash,
                                                      int64_t now_ms) override {
     return next_.FindChunk(hash, now_ms);
@@ -343,6 +380,42 @@ TEST_F(GarbageCollectorTest, IncompleteLocationListingIsCountedAndThePassGoesOn)
   EXPECT_FALSE(chunks_.Contains(chunk.location));
   EXPECT_EQ(*stats, (GcStats{.chunks_deleted = 1, .bytes_reclaimed = chunk.size, .errors = 1}));
   EXPECT_EQ(gc.totals(), *stats);
+}
+
+TEST_F(GarbageCollectorTest, ExpiredUploadsAreAbortedAndTheirPartsCollected) {
+  const std::string data = Content(7);
+  ChunkInfo chunk = WriteChunk(data);
+  meta::MultipartUpload upload{
+      .upload_id = "u1", .bucket = kBucket, .key = "k", .initiated_ms = kStartMs};
+  ASSERT_TRUE(meta_->CreateMultipartUpload(upload).ok());
+  meta::PartRecord part{.upload_id = "u1",
+                        .part_number = 1,
+                        .size = data.size(),
+                        .etag = "e",
+                        .manifest = {{chunk, 0, data.size()}}};
+  ASSERT_TRUE(meta_->PutPart(part, {chunk}, kStartMs).ok());
+  GcOptions options{kGrace, 1000};
+  options.upload_max_age = std::chrono::hours(1);
+  GarbageCollector gc(*meta_, chunks_, clock_, options);
+
+  clock_.Set(kStartMs + 3'600'000 - 1);
+  ASSERT_TRUE(gc.RunOnce().ok());
+  EXPECT_TRUE(meta_->GetMultipartUpload(kBucket, "k", "u1").ok()) << "not old enough yet";
+
+  clock_.Set(kStartMs + 3'600'000);
+  auto first = gc.RunOnce();
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->uploads_aborted, 1u);
+  EXPECT_EQ(first->chunks_deleted, 0u) << "the part's chunk only now starts its grace period";
+  EXPECT_EQ(meta_->GetMultipartUpload(kBucket, "k", "u1").status().code(), Code::kNoSuchUpload);
+  EXPECT_TRUE(chunks_.Contains(chunk.location));
+
+  clock_.Set(kStartMs + 3'600'000 + kGrace.count());
+  auto second = gc.RunOnce();
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->chunks_deleted, 1u);
+  EXPECT_FALSE(chunks_.Contains(chunk.location));
+  EXPECT_EQ(gc.totals().uploads_aborted, 1u);
 }
 
 TEST_F(GarbageCollectorTest, StoppedCollectorDeletesNothing) {

@@ -1,5 +1,6 @@
 #include "meta/sqlite/internal/chunk_refs.h"
 
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -51,7 +52,7 @@ common::Status InsertChunk(Connection& connection, const ChunkInfo& chunk, int64
   insert.Bind(2, chunk.location);
   insert.Bind(3, int64_t{chunk.data_shards});
   insert.Bind(4, int64_t{chunk.parity_shards});
-  insert.Bind(5, static_cast<int64_t>(chunk.size));  // PutObject checked it fits
+  insert.Bind(5, static_cast<int64_t>(chunk.size));  // CheckWrittenChunks: it fits
   insert.Bind(6, refcount);
   insert.Bind(7, now_ms);
   return insert.Run();
@@ -77,6 +78,16 @@ common::Result<std::optional<ChunkRow>> SelectChunk(Connection& connection, std:
   row.refcount = select.ColumnInt(5);
   row.zero_since_ms = select.ColumnInt(6);
   return std::optional<ChunkRow>(std::move(row));
+}
+
+common::Status CheckWrittenChunks(const std::vector<ChunkInfo>& written_chunks) {
+  constexpr auto kMaxSize = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  for (const ChunkInfo& chunk : written_chunks) {
+    if (chunk.data_shards < 0 || chunk.parity_shards < 0 || chunk.size > kMaxSize) {
+      return Error(Code::kInvalidArgument, "written chunk " + chunk.hash + " is malformed");
+    }
+  }
+  return common::Status::Ok();
 }
 
 common::Result<AddedReferences> AddReferences(Connection& connection, Manifest& manifest,

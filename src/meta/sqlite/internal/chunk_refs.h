@@ -1,6 +1,6 @@
-// The chunks table as PutObject and DeleteObject see it: reference counting
-// inside the caller's write transaction (meta_store.h, PutObject). Private to
-// meta/sqlite.
+// The chunks table as the writers of manifests (object and part rows) see
+// it: reference counting inside the caller's write transaction (meta_store.h,
+// PutObject and PutPart). Private to meta/sqlite.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +29,11 @@ ChunkInfo ReadChunkInfo(const Statement& row);
 // The row for `hash`, or nullopt. Any connection, in or out of a transaction.
 common::Result<std::optional<ChunkRow>> SelectChunk(Connection& connection, std::string_view hash);
 
+// kInvalidArgument when a written chunk has a negative shard count or a size
+// above INT64_MAX (what the chunks table's columns hold). Needs no
+// connection: callers check before taking the write lock.
+common::Status CheckWrittenChunks(const std::vector<ChunkInfo>& written_chunks);
+
 struct AddedReferences {
   // Written chunks whose hash already had a row at another location.
   std::vector<ChunkInfo> unused_chunks;
@@ -53,10 +58,10 @@ common::Result<AddedReferences> AddReferences(Connection& connection, Manifest& 
                                               int64_t now_ms);
 
 // Removes one reference per entry of `manifest` (a replaced or deleted
-// record's); a count reaching 0 sets zero_since_ms to now_ms. Entries whose
-// row is gone (or at another location) are skipped, and a count stops at 0:
-// both mean the counts were already wrong, which must not stop a damaged
-// object from being replaced or deleted.
+// record's or part's); a count reaching 0 sets zero_since_ms to now_ms.
+// Entries whose row is gone (or at another location) are skipped, and a
+// count stops at 0: both mean the counts were already wrong, which must not
+// stop a damaged object or part from being replaced or deleted.
 // REQUIRES: inside a write transaction on `connection`.
 common::Status DropReferences(Connection& connection, const Manifest& manifest, int64_t now_ms);
 

@@ -5,7 +5,10 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -20,6 +23,12 @@ namespace strata::meta::sqlite::internal {
 // become kUnavailable, CORRUPT and NOTADB kCorruption, anything else
 // kInternal. The message names `what` and SQLite's own message.
 common::Status SqliteError(sqlite3* db, int rc, std::string_view what);
+
+// A SQL LIMIT for a size_t count (clamped to INT64_MAX).
+inline int64_t SqlLimit(size_t limit) {
+  return static_cast<int64_t>(
+      std::min<size_t>(limit, static_cast<size_t>(std::numeric_limits<int64_t>::max())));
+}
 
 // One use of a cached prepared statement. Binds copy their arguments
 // (SQLITE_TRANSIENT), so callers need not keep them alive. The destructor

@@ -107,8 +107,8 @@ std::string XmlBuilder::Finish() && {
   return std::move(out_);
 }
 
-void WriteOwner(XmlBuilder& builder, const Owner& owner) {
-  builder.Open("Owner");
+void WriteOwner(XmlBuilder& builder, const Owner& owner, std::string_view element) {
+  builder.Open(element);
   builder.Element("ID", owner.id);
   builder.Element("DisplayName", owner.display_name);
   builder.Close();

@@ -57,7 +57,8 @@ class XmlBuilder {
 };
 
 // <Owner><ID>..</ID><DisplayName>..</DisplayName></Owner>, shared by the
-// listing documents.
-void WriteOwner(XmlBuilder& builder, const Owner& owner);
+// listing documents. `element` names the container instead of "Owner"
+// (multipart listings write the same shape as <Initiator>); pass a literal.
+void WriteOwner(XmlBuilder& builder, const Owner& owner, std::string_view element = "Owner");
 
 }  // namespace strata::s3::xml

@@ -1,0 +1,265 @@
+#include "meta/sqlite/internal/object_rows.h"
+
+#include <limits>
+#include <utility>
+
+#include "meta/metadata_json.h"
+#include "meta/sqlite/internal/chunk_refs.h"
+
+namespace strata::meta::sqlite::internal {
+namespace {
+
+using common::Code;
+using common::Error;
+
+#define STRATA_OBJECT_COLUMNS                                                                 \
+  "bucket, key, size, etag, content_type, user_metadata, system_metadata, last_modified_ms, " \
+  "storage_class, manifest, inline_data, checksum_algorithm, checksum_value, checksum_type, " \
+  "part_sizes"
+
+constexpr std::string_view kBucketExists = "SELECT 1 FROM buckets WHERE name = ?1";
+constexpr std::string_view kAnyObject = "SELECT 1 FROM objects WHERE bucket = ?1 LIMIT 1";
+constexpr std::string_view kSelectObject =
+    "SELECT " STRATA_OBJECT_COLUMNS " FROM objects WHERE bucket = ?1 AND key = ?2";
+// Insert-or-replace in place (not INSERT OR REPLACE, which deletes the row
+// first and would fire ON DELETE actions of future child tables).
+constexpr std::string_view kUpsertObject =
+    "INSERT INTO objects (" STRATA_OBJECT_COLUMNS
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+    " ON CONFLICT (bucket, key) DO UPDATE SET size = excluded.size, etag = excluded.etag,"
+    " content_type = excluded.content_type, user_metadata = excluded.user_metadata,"
+    " system_metadata = excluded.system_metadata,"
+    " last_modified_ms = excluded.last_modified_ms, storage_class = excluded.storage_class,"
+    " manifest = excluded.manifest, inline_data = excluded.inline_data,"
+    " checksum_algorithm = excluded.checksum_algorithm,"
+    " checksum_value = excluded.checksum_value, checksum_type = excluded.checksum_type,"
+    " part_sizes = excluded.part_sizes";
+constexpr std::string_view kDeleteObject = "DELETE FROM objects WHERE bucket = ?1 AND key = ?2";
+// Listing seeks: both walk the (bucket, key) primary-key index from the bound,
+// in key order, with no sort step; rows are produced lazily as stepped.
+constexpr std::string_view kSeekInclusive = "SELECT " STRATA_OBJECT_COLUMNS
+                                            " FROM objects WHERE bucket = ?1 AND key >= ?2"
+                                            " ORDER BY key";
+constexpr std::string_view kSeekExclusive = "SELECT " STRATA_OBJECT_COLUMNS
+                                            " FROM objects WHERE bucket = ?1 AND key > ?2"
+                                            " ORDER BY key";
+#undef STRATA_OBJECT_COLUMNS
+
+constexpr auto kMaxSize = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+
+// The sum of `values`, or nullopt when it overflows.
+template <typename Range, typename Value>
+std::optional<uint64_t> Sum(const Range& range, Value value) {
+  uint64_t total = 0;
+  for (const auto& item : range) {
+    const uint64_t v = value(item);
+    if (v > std::numeric_limits<uint64_t>::max() - total) return std::nullopt;
+    total += v;
+  }
+  return total;
+}
+
+// The body size ObjectRecord's rules give: inline_data's or the sum of the
+// manifest's lengths. nullopt when the record has both, or the sum overflows.
+std::optional<uint64_t> BodySize(const ObjectRecord& record) {
+  if (record.manifest.empty()) return record.inline_data.size();
+  if (!record.inline_data.empty()) return std::nullopt;
+  return Sum(record.manifest, [](const ManifestEntry& entry) { return entry.length; });
+}
+
+// Reads a row selected with STRATA_OBJECT_COLUMNS.
+common::Result<ObjectRecord> ReadObject(const Statement& row, OnBadMetadata on_bad_metadata) {
+  ObjectRecord record;
+  record.bucket = row.ColumnText(0);
+  record.key = row.ColumnText(1);
+  record.size = static_cast<uint64_t>(row.ColumnInt(2));  // CHECK (size >= 0)
+  record.etag = row.ColumnText(3);
+  record.content_type = row.ColumnText(4);
+  auto user_metadata = DecodeMetadata(row.ColumnText(5));
+  auto system_metadata = DecodeMetadata(row.ColumnText(6));
+  if (user_metadata.ok() && system_metadata.ok()) {
+    record.user_metadata = std::move(user_metadata).value();
+    record.system_metadata = std::move(system_metadata).value();
+  } else if (on_bad_metadata == OnBadMetadata::kFail) {
+    return Error(Code::kCorruption, "object '" + record.key + "' has unreadable metadata");
+  }
+  record.last_modified_ms = row.ColumnInt(7);
+  record.storage_class = row.ColumnText(8);
+  record.inline_data = row.ColumnBlob(10);  // NULL reads as ""
+  record.checksum = {.algorithm = std::string(row.ColumnText(11)),
+                     .value = std::string(row.ColumnText(12)),
+                     .type = std::string(row.ColumnText(13))};
+  auto part_sizes = DecodePartSizes(row.ColumnText(14));
+  if (part_sizes.ok()) {
+    record.part_sizes = std::move(part_sizes).value();
+  } else if (on_bad_metadata == OnBadMetadata::kFail) {
+    return Error(Code::kCorruption, "object '" + record.key + "' has unreadable part sizes");
+  }
+  auto manifest = DecodeManifest(row.ColumnText(9));
+  if (manifest.ok()) {
+    record.manifest = std::move(manifest).value();
+  } else if (on_bad_metadata == OnBadMetadata::kFail) {
+    return Error(Code::kCorruption, "object '" + record.key + "' has an unreadable manifest");
+  }
+  if (on_bad_metadata == OnBadMetadata::kFail && BodySize(record) != record.size) {
+    return Error(Code::kCorruption, "object '" + record.key + "' has a body that is not its size");
+  }
+  return record;
+}
+
+common::Status CheckCondition(const WriteCondition& condition,
+                              const std::optional<ObjectRecord>& current) {
+  switch (condition.kind) {
+    case WriteCondition::Kind::kNone:
+      return common::Status::Ok();
+    case WriteCondition::Kind::kIfNoneMatchAny:
+      if (current) return Error(Code::kPreconditionFailed, "the object already exists");
+      return common::Status::Ok();
+    case WriteCondition::Kind::kIfMatch:
+      if (!current) return Error(Code::kPreconditionFailed, "the object does not exist");
+      if (current->etag != condition.etag) {
+        return Error(Code::kPreconditionFailed, "the object's ETag does not match");
+      }
+      return common::Status::Ok();
+  }
+  return Error(Code::kInternal, "unknown write condition");
+}
+
+}  // namespace
+
+common::Status NoSuchBucket(std::string_view name) {
+  return Error(Code::kNoSuchBucket, "bucket '" + std::string(name) + "' does not exist");
+}
+
+common::Status CheckBucketExists(Connection& connection, std::string_view name) {
+  STRATA_ASSIGN_OR_RETURN(Statement select, connection.Prepare(kBucketExists));
+  select.Bind(1, name);
+  STRATA_ASSIGN_OR_RETURN(bool found, select.Step());
+  if (!found) return NoSuchBucket(name);
+  return common::Status::Ok();
+}
+
+common::Result<bool> BucketHasObjects(Connection& connection, std::string_view name) {
+  STRATA_ASSIGN_OR_RETURN(Statement any, connection.Prepare(kAnyObject));
+  any.Bind(1, name);
+  return any.Step();
+}
+
+common::Result<std::optional<ObjectRecord>> FindObject(Connection& connection,
+                                                       std::string_view bucket,
+                                                       std::string_view key,
+                                                       OnBadMetadata on_bad_metadata) {
+  STRATA_ASSIGN_OR_RETURN(Statement select, connection.Prepare(kSelectObject));
+  select.Bind(1, bucket);
+  select.Bind(2, key);
+  STRATA_ASSIGN_OR_RETURN(bool found, select.Step());
+  if (!found) return std::optional<ObjectRecord>();
+  STRATA_ASSIGN_OR_RETURN(ObjectRecord record, ReadObject(select, on_bad_metadata));
+  return std::optional<ObjectRecord>(std::move(record));
+}
+
+common::Result<EncodedObject> EncodeObject(const ObjectRecord& object,
+                                           const std::vector<ChunkInfo>& written_chunks) {
+  if (object.size > kMaxSize) {
+    return Error(Code::kInvalidArgument, "object size does not fit in 63 bits");
+  }
+  if (BodySize(object) != object.size) {
+    return Error(Code::kInvalidArgument,
+                 "object body (inline data or manifest pieces) does not match its size");
+  }
+  if (!object.part_sizes.empty() &&
+      Sum(object.part_sizes, [](uint64_t size) { return size; }) != object.size) {
+    return Error(Code::kInvalidArgument, "object part sizes do not add up to its size");
+  }
+  STRATA_RETURN_IF_ERROR(CheckWrittenChunks(written_chunks));
+  EncodedObject encoded;
+  STRATA_ASSIGN_OR_RETURN(encoded.user_metadata, EncodeMetadata(object.user_metadata));
+  STRATA_ASSIGN_OR_RETURN(encoded.system_metadata, EncodeMetadata(object.system_metadata));
+  STRATA_ASSIGN_OR_RETURN(encoded.manifest, EncodeManifest(object.manifest));
+  encoded.part_sizes = EncodePartSizes(object.part_sizes);
+  return encoded;
+}
+
+common::Result<MetaStore::PutResult> WriteObject(Connection& connection, const ObjectRecord& object,
+                                                 const EncodedObject& encoded,
+                                                 const WriteCondition& condition,
+                                                 const std::vector<ChunkInfo>& written_chunks,
+                                                 int64_t now_ms) {
+  STRATA_ASSIGN_OR_RETURN(std::optional<ObjectRecord> replaced,
+                          FindObject(connection, object.bucket, object.key, OnBadMetadata::kDrop));
+  STRATA_RETURN_IF_ERROR(CheckCondition(condition, replaced));
+  // References are added before the replaced record's are dropped, so a
+  // chunk both records use never passes through 0.
+  Manifest manifest = object.manifest;
+  STRATA_ASSIGN_OR_RETURN(AddedReferences added,
+                          AddReferences(connection, manifest, written_chunks, now_ms));
+  if (replaced) STRATA_RETURN_IF_ERROR(DropReferences(connection, replaced->manifest, now_ms));
+  // Encoded again only when entries were rewritten to another copy.
+  std::string rewritten_manifest;
+  if (added.rewritten) {
+    STRATA_ASSIGN_OR_RETURN(rewritten_manifest, EncodeManifest(manifest));
+  }
+  STRATA_ASSIGN_OR_RETURN(Statement upsert, connection.Prepare(kUpsertObject));
+  upsert.Bind(1, object.bucket);
+  upsert.Bind(2, object.key);
+  upsert.Bind(3, static_cast<int64_t>(object.size));  // EncodeObject checked it fits
+  upsert.Bind(4, object.etag);
+  upsert.Bind(5, object.content_type);
+  upsert.Bind(6, encoded.user_metadata);
+  upsert.Bind(7, encoded.system_metadata);
+  upsert.Bind(8, object.last_modified_ms);
+  upsert.Bind(9, object.storage_class);
+  upsert.Bind(10, added.rewritten ? rewritten_manifest : encoded.manifest);
+  if (object.inline_data.empty()) {
+    upsert.BindNull(11);
+  } else {
+    upsert.BindBlob(11, object.inline_data);
+  }
+  upsert.Bind(12, object.checksum.algorithm);
+  upsert.Bind(13, object.checksum.value);
+  upsert.Bind(14, object.checksum.type);
+  upsert.Bind(15, encoded.part_sizes);
+  STRATA_RETURN_IF_ERROR(upsert.Run());
+  return MetaStore::PutResult{.replaced = std::move(replaced),
+                              .unused_chunks = std::move(added.unused_chunks)};
+}
+
+common::Result<std::optional<ObjectRecord>> RemoveObject(Connection& connection,
+                                                         std::string_view bucket,
+                                                         std::string_view key, int64_t now_ms) {
+  STRATA_ASSIGN_OR_RETURN(std::optional<ObjectRecord> removed,
+                          FindObject(connection, bucket, key, OnBadMetadata::kDrop));
+  if (!removed) return removed;
+  {
+    STRATA_ASSIGN_OR_RETURN(Statement del, connection.Prepare(kDeleteObject));
+    del.Bind(1, bucket);
+    del.Bind(2, key);
+    STRATA_RETURN_IF_ERROR(del.Run());
+  }
+  STRATA_RETURN_IF_ERROR(DropReferences(connection, removed->manifest, now_ms));
+  return removed;
+}
+
+common::Status ObjectListCursor::Seek(std::string_view lower, bool inclusive) {
+  // Release the previous use first: the same cached statement is reused.
+  scan_.reset();
+  STRATA_ASSIGN_OR_RETURN(Statement scan,
+                          connection_.Prepare(inclusive ? kSeekInclusive : kSeekExclusive));
+  scan.Bind(1, bucket_);
+  scan.Bind(2, lower);
+  scan_.emplace(std::move(scan));
+  return common::Status::Ok();
+}
+
+common::Result<bool> ObjectListCursor::Next() {
+  if (!scan_) return false;
+  return scan_->Step();
+}
+
+std::string_view ObjectListCursor::key() const { return scan_->ColumnText(1); }
+
+common::Result<ObjectRecord> ObjectListCursor::Record() {
+  return ReadObject(*scan_, OnBadMetadata::kFail);
+}
+
+}  // namespace strata::meta::sqlite::internal

@@ -1,0 +1,441 @@
+// SqliteMetaStore's multipart upload methods (the rest are in
+// sqlite_meta_store.cc): uploads and parts, whose manifests hold chunk
+// references exactly as object rows do.
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "meta/metadata_json.h"
+#include "meta/sqlite/internal/chunk_refs.h"
+#include "meta/sqlite/internal/connection.h"
+#include "meta/sqlite/internal/object_rows.h"
+#include "meta/sqlite/internal/read_pool.h"
+#include "meta/sqlite/internal/upload_rows.h"
+#include "meta/sqlite/sqlite_meta_store.h"
+#include "meta/upload_list_walker.h"
+
+namespace strata::meta::sqlite {
+namespace {
+
+using common::Code;
+using common::Error;
+using internal::CheckBucketExists;
+using internal::Connection;
+using internal::OnBadMetadata;
+using internal::SqlLimit;
+using internal::Statement;
+using internal::Transaction;
+
+#define STRATA_UPLOAD_COLUMNS                                                            \
+  "upload_id, bucket, key, initiated_ms, content_type, user_metadata, system_metadata, " \
+  "checksum_algorithm, checksum_type, owner"
+
+constexpr std::string_view kInsertUpload = "INSERT INTO multipart_uploads (" STRATA_UPLOAD_COLUMNS
+                                           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+constexpr std::string_view kSelectUpload =
+    "SELECT " STRATA_UPLOAD_COLUMNS " FROM multipart_uploads WHERE upload_id = ?1";
+constexpr std::string_view kUploadExists = "SELECT 1 FROM multipart_uploads WHERE upload_id = ?1";
+// Listing seeks: all three walk the multipart_uploads_by_key index from the
+// bound in (key, upload_id) order, with no sort step. The row-value
+// comparison of the third is a range on that index too (SQLite >= 3.15,
+// PostgreSQL).
+constexpr std::string_view kUploadSeekInclusive =
+    "SELECT " STRATA_UPLOAD_COLUMNS
+    " FROM multipart_uploads WHERE bucket = ?1 AND key >= ?2 ORDER BY key, upload_id";
+constexpr std::string_view kUploadSeekExclusive =
+    "SELECT " STRATA_UPLOAD_COLUMNS
+    " FROM multipart_uploads WHERE bucket = ?1 AND key > ?2 ORDER BY key, upload_id";
+constexpr std::string_view kUploadSeekAfter =
+    "SELECT " STRATA_UPLOAD_COLUMNS
+    " FROM multipart_uploads WHERE bucket = ?1 AND (key, upload_id) > (?2, ?3)"
+    " ORDER BY key, upload_id";
+// A walk of the multipart_uploads_by_age index.
+constexpr std::string_view kSelectStaleUploads =
+    "SELECT " STRATA_UPLOAD_COLUMNS
+    " FROM multipart_uploads WHERE initiated_ms <= ?1 ORDER BY initiated_ms, upload_id"
+    " LIMIT ?2";
+#undef STRATA_UPLOAD_COLUMNS
+
+#define STRATA_PART_COLUMNS                                                    \
+  "upload_id, part_number, size, etag, last_modified_ms, checksum_algorithm, " \
+  "checksum_value, checksum_type, manifest"
+
+constexpr std::string_view kSelectPartManifest =
+    "SELECT manifest FROM multipart_parts WHERE upload_id = ?1 AND part_number = ?2";
+// In place, as objects are (sqlite/internal/object_rows.cc).
+constexpr std::string_view kUpsertPart =
+    "INSERT INTO multipart_parts (" STRATA_PART_COLUMNS
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+    " ON CONFLICT (upload_id, part_number) DO UPDATE SET size = excluded.size,"
+    " etag = excluded.etag, last_modified_ms = excluded.last_modified_ms,"
+    " checksum_algorithm = excluded.checksum_algorithm,"
+    " checksum_value = excluded.checksum_value, checksum_type = excluded.checksum_type,"
+    " manifest = excluded.manifest";
+// A range of the primary key, in part-number order.
+constexpr std::string_view kSelectParts =
+    "SELECT " STRATA_PART_COLUMNS
+    " FROM multipart_parts WHERE upload_id = ?1 AND part_number > ?2 ORDER BY part_number"
+    " LIMIT ?3";
+#undef STRATA_PART_COLUMNS
+
+constexpr int kMaxPartNumber = 10000;
+
+common::Status NoSuchUpload(std::string_view upload_id) {
+  return Error(Code::kNoSuchUpload, "upload '" + std::string(upload_id) + "' does not exist");
+}
+
+// Reads a row selected with STRATA_UPLOAD_COLUMNS.
+common::Result<MultipartUpload> ReadUpload(const Statement& row, OnBadMetadata on_bad_metadata) {
+  MultipartUpload upload;
+  upload.upload_id = row.ColumnText(0);
+  upload.bucket = row.ColumnText(1);
+  upload.key = row.ColumnText(2);
+  upload.initiated_ms = row.ColumnInt(3);
+  upload.content_type = row.ColumnText(4);
+  auto user_metadata = DecodeMetadata(row.ColumnText(5));
+  auto system_metadata = DecodeMetadata(row.ColumnText(6));
+  if (user_metadata.ok() && system_metadata.ok()) {
+    upload.user_metadata = std::move(user_metadata).value();
+    upload.system_metadata = std::move(system_metadata).value();
+  } else if (on_bad_metadata == OnBadMetadata::kFail) {
+    return Error(Code::kCorruption, "upload '" + upload.upload_id + "' has unreadable metadata");
+  }
+  upload.checksum_algorithm = row.ColumnText(7);
+  upload.checksum_type = row.ColumnText(8);
+  upload.owner = row.ColumnText(9);
+  return upload;
+}
+
+// Reads a row selected with STRATA_PART_COLUMNS; the manifest only when
+// `with_manifest` (kCorruption when it cannot be decoded or does not add up
+// to the part's size).
+common::Result<PartRecord> ReadPart(const Statement& row, bool with_manifest) {
+  PartRecord part;
+  part.upload_id = row.ColumnText(0);
+  part.part_number = static_cast<int>(row.ColumnInt(1));  // CHECK: 1 .. 10000
+  part.size = static_cast<uint64_t>(row.ColumnInt(2));    // CHECK (size >= 0)
+  part.etag = row.ColumnText(3);
+  part.last_modified_ms = row.ColumnInt(4);
+  part.checksum = {.algorithm = std::string(row.ColumnText(5)),
+                   .value = std::string(row.ColumnText(6)),
+                   .type = std::string(row.ColumnText(7))};
+  if (!with_manifest) return part;
+  auto manifest = DecodeManifest(row.ColumnText(8));
+  const std::string which =
+      "part " + std::to_string(part.part_number) + " of upload '" + part.upload_id + "'";
+  if (!manifest.ok()) return Error(Code::kCorruption, which + " has an unreadable manifest");
+  part.manifest = std::move(manifest).value();
+  uint64_t total = 0;
+  for (const ManifestEntry& entry : part.manifest) {
+    if (entry.length > part.size - total) {
+      return Error(Code::kCorruption, which + " has a body that is not its size");
+    }
+    total += entry.length;
+  }
+  if (total != part.size) {
+    return Error(Code::kCorruption, which + " has a body that is not its size");
+  }
+  return part;
+}
+
+common::Result<std::optional<MultipartUpload>> FindUpload(Connection& connection,
+                                                          std::string_view upload_id,
+                                                          OnBadMetadata on_bad_metadata) {
+  STRATA_ASSIGN_OR_RETURN(Statement select, connection.Prepare(kSelectUpload));
+  select.Bind(1, upload_id);
+  STRATA_ASSIGN_OR_RETURN(bool found, select.Step());
+  if (!found) return std::optional<MultipartUpload>();
+  STRATA_ASSIGN_OR_RETURN(MultipartUpload upload, ReadUpload(select, on_bad_metadata));
+  return std::optional<MultipartUpload>(std::move(upload));
+}
+
+common::Result<bool> UploadExists(Connection& connection, std::string_view upload_id) {
+  STRATA_ASSIGN_OR_RETURN(Statement select, connection.Prepare(kUploadExists));
+  select.Bind(1, upload_id);
+  return select.Step();
+}
+
+// OK when the upload exists, else kNoSuchUpload.
+common::Status CheckUploadExists(Connection& connection, std::string_view upload_id) {
+  STRATA_ASSIGN_OR_RETURN(bool found, UploadExists(connection, upload_id));
+  if (!found) return NoSuchUpload(upload_id);
+  return common::Status::Ok();
+}
+
+// Up to `limit` parts after part_number_marker, ascending.
+common::Result<std::vector<PartRecord>> SelectParts(Connection& connection,
+                                                    std::string_view upload_id,
+                                                    int part_number_marker, int64_t limit,
+                                                    bool with_manifests) {
+  STRATA_ASSIGN_OR_RETURN(Statement select, connection.Prepare(kSelectParts));
+  select.Bind(1, upload_id);
+  select.Bind(2, int64_t{part_number_marker});
+  select.Bind(3, limit);
+  std::vector<PartRecord> parts;
+  while (true) {
+    STRATA_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    STRATA_ASSIGN_OR_RETURN(PartRecord part, ReadPart(select, with_manifests));
+    parts.push_back(std::move(part));
+  }
+  return parts;
+}
+
+// UploadListCursor over one bucket's uploads on a connection inside a read
+// transaction.
+class SqliteUploadCursor : public UploadListCursor {
+ public:
+  SqliteUploadCursor(Connection& connection, std::string_view bucket)
+      : connection_(connection), bucket_(bucket) {}
+
+  common::Status Seek(std::string_view key, bool inclusive) override {
+    return Start(inclusive ? kUploadSeekInclusive : kUploadSeekExclusive, key, std::nullopt);
+  }
+
+  common::Status SeekAfter(std::string_view key, std::string_view upload_id) override {
+    return Start(kUploadSeekAfter, key, upload_id);
+  }
+
+  common::Result<bool> Next() override {
+    if (!scan_) return false;
+    return scan_->Step();
+  }
+
+  std::string_view key() const override { return scan_->ColumnText(2); }
+
+  common::Result<MultipartUpload> Record() override {
+    return ReadUpload(*scan_, OnBadMetadata::kFail);
+  }
+
+ private:
+  common::Status Start(std::string_view sql, std::string_view key,
+                       std::optional<std::string_view> upload_id) {
+    // Release the previous use first: the same cached statement is reused.
+    scan_.reset();
+    STRATA_ASSIGN_OR_RETURN(Statement scan, connection_.Prepare(sql));
+    scan.Bind(1, bucket_);
+    scan.Bind(2, key);
+    if (upload_id) scan.Bind(3, *upload_id);
+    scan_.emplace(std::move(scan));
+    return common::Status::Ok();
+  }
+
+  Connection& connection_;
+  const std::string bucket_;
+  std::optional<Statement> scan_;
+};
+
+}  // namespace
+
+common::Status SqliteMetaStore::CreateMultipartUpload(const MultipartUpload& upload) {
+  STRATA_ASSIGN_OR_RETURN(std::string user_metadata, EncodeMetadata(upload.user_metadata));
+  STRATA_ASSIGN_OR_RETURN(std::string system_metadata, EncodeMetadata(upload.system_metadata));
+  std::lock_guard lock(write_mu_);
+  Transaction txn(*writer_);
+  STRATA_RETURN_IF_ERROR(txn.Begin(Transaction::Mode::kWrite));
+  STRATA_RETURN_IF_ERROR(CheckBucketExists(*writer_, upload.bucket));
+  STRATA_ASSIGN_OR_RETURN(bool taken, UploadExists(*writer_, upload.upload_id));
+  if (taken) {
+    return Error(Code::kInvalidArgument, "upload id '" + upload.upload_id + "' is already in use");
+  }
+  {
+    STRATA_ASSIGN_OR_RETURN(Statement insert, writer_->Prepare(kInsertUpload));
+    insert.Bind(1, upload.upload_id);
+    insert.Bind(2, upload.bucket);
+    insert.Bind(3, upload.key);
+    insert.Bind(4, upload.initiated_ms);
+    insert.Bind(5, upload.content_type);
+    insert.Bind(6, user_metadata);
+    insert.Bind(7, system_metadata);
+    insert.Bind(8, upload.checksum_algorithm);
+    insert.Bind(9, upload.checksum_type);
+    insert.Bind(10, upload.owner);
+    STRATA_RETURN_IF_ERROR(insert.Run());
+  }
+  return txn.Commit();
+}
+
+common::Result<MultipartUpload> SqliteMetaStore::GetMultipartUpload(std::string_view bucket,
+                                                                    std::string_view key,
+                                                                    std::string_view upload_id) {
+  STRATA_ASSIGN_OR_RETURN(internal::ReadPool::Lease reader, readers_->Acquire());
+  STRATA_ASSIGN_OR_RETURN(std::optional<MultipartUpload> upload,
+                          FindUpload(*reader, upload_id, OnBadMetadata::kFail));
+  // S3 answers NoSuchUpload for an id used with another bucket or key.
+  if (!upload || upload->bucket != bucket || upload->key != key) return NoSuchUpload(upload_id);
+  return *std::move(upload);
+}
+
+common::Result<MetaStore::PutResult> SqliteMetaStore::PutPart(
+    const PartRecord& part, const std::vector<ChunkInfo>& written_chunks, int64_t now_ms) {
+  if (part.part_number < 1 || part.part_number > kMaxPartNumber) {
+    return Error(Code::kInvalidArgument, "part number must be 1 .. 10000");
+  }
+  if (part.size > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    return Error(Code::kInvalidArgument, "part size does not fit in 63 bits");
+  }
+  uint64_t total = 0;
+  for (const ManifestEntry& entry : part.manifest) {
+    if (entry.length > part.size - total) {
+      return Error(Code::kInvalidArgument, "part manifest pieces exceed its size");
+    }
+    total += entry.length;
+  }
+  if (total != part.size) {
+    return Error(Code::kInvalidArgument, "part manifest pieces do not add up to its size");
+  }
+  STRATA_RETURN_IF_ERROR(internal::CheckWrittenChunks(written_chunks));
+  STRATA_ASSIGN_OR_RETURN(std::string manifest_json, EncodeManifest(part.manifest));
+
+  std::lock_guard lock(write_mu_);
+  // As PutObject: every early return rolls back, so a failed part (the
+  // upload completed or aborted meanwhile, too) changes no count.
+  Transaction txn(*writer_);
+  STRATA_RETURN_IF_ERROR(txn.Begin(Transaction::Mode::kWrite));
+  STRATA_RETURN_IF_ERROR(CheckUploadExists(*writer_, part.upload_id));
+  std::optional<Manifest> replaced;
+  {
+    STRATA_ASSIGN_OR_RETURN(Statement select, writer_->Prepare(kSelectPartManifest));
+    select.Bind(1, part.upload_id);
+    select.Bind(2, int64_t{part.part_number});
+    STRATA_ASSIGN_OR_RETURN(bool found, select.Step());
+    if (found) {
+      auto decoded = DecodeManifest(select.ColumnText(0));
+      // An undecodable manifest leaks its references (see the header).
+      replaced = decoded.ok() ? std::move(decoded).value() : Manifest();
+    }
+  }
+  // Added before the replaced part's are dropped, so a chunk both use never
+  // passes through 0.
+  Manifest manifest = part.manifest;
+  STRATA_ASSIGN_OR_RETURN(internal::AddedReferences added,
+                          internal::AddReferences(*writer_, manifest, written_chunks, now_ms));
+  if (replaced) STRATA_RETURN_IF_ERROR(internal::DropReferences(*writer_, *replaced, now_ms));
+  if (added.rewritten) {
+    STRATA_ASSIGN_OR_RETURN(manifest_json, EncodeManifest(manifest));
+  }
+  {
+    STRATA_ASSIGN_OR_RETURN(Statement upsert, writer_->Prepare(kUpsertPart));
+    upsert.Bind(1, part.upload_id);
+    upsert.Bind(2, int64_t{part.part_number});
+    upsert.Bind(3, static_cast<int64_t>(part.size));
+    upsert.Bind(4, part.etag);
+    upsert.Bind(5, part.last_modified_ms);
+    upsert.Bind(6, part.checksum.algorithm);
+    upsert.Bind(7, part.checksum.value);
+    upsert.Bind(8, part.checksum.type);
+    upsert.Bind(9, manifest_json);
+    STRATA_RETURN_IF_ERROR(upsert.Run());
+  }
+  STRATA_RETURN_IF_ERROR(txn.Commit());
+  return PutResult{.replaced = std::nullopt, .unused_chunks = std::move(added.unused_chunks)};
+}
+
+common::Result<ListPartsPage> SqliteMetaStore::ListParts(std::string_view upload_id,
+                                                         int part_number_marker, int max_parts) {
+  if (max_parts < 0) return Error(Code::kInvalidArgument, "max_parts must be >= 0");
+  STRATA_ASSIGN_OR_RETURN(internal::ReadPool::Lease reader, readers_->Acquire());
+  // One snapshot for the upload check and the page.
+  Transaction txn(*reader);
+  STRATA_RETURN_IF_ERROR(txn.Begin(Transaction::Mode::kRead));
+  STRATA_RETURN_IF_ERROR(CheckUploadExists(*reader, upload_id));
+  ListPartsPage page;
+  if (max_parts > 0) {
+    // One row more than the page, to learn whether more follow.
+    STRATA_ASSIGN_OR_RETURN(
+        page.parts, SelectParts(*reader, upload_id, part_number_marker, int64_t{max_parts} + 1,
+                                /*with_manifests=*/false));
+    if (page.parts.size() > static_cast<size_t>(max_parts)) {
+      page.parts.pop_back();
+      page.truncated = true;
+    }
+  }
+  if (!page.parts.empty()) page.next_part_number_marker = page.parts.back().part_number;
+  STRATA_RETURN_IF_ERROR(txn.Commit());
+  return page;
+}
+
+common::Result<std::vector<PartRecord>> SqliteMetaStore::GetParts(std::string_view upload_id) {
+  STRATA_ASSIGN_OR_RETURN(internal::ReadPool::Lease reader, readers_->Acquire());
+  Transaction txn(*reader);
+  STRATA_RETURN_IF_ERROR(txn.Begin(Transaction::Mode::kRead));
+  STRATA_RETURN_IF_ERROR(CheckUploadExists(*reader, upload_id));
+  STRATA_ASSIGN_OR_RETURN(std::vector<PartRecord> parts,
+                          SelectParts(*reader, upload_id, 0, int64_t{kMaxPartNumber},
+                                      /*with_manifests=*/true));
+  STRATA_RETURN_IF_ERROR(txn.Commit());
+  return parts;
+}
+
+common::Result<ListUploadsPage> SqliteMetaStore::ListMultipartUploads(
+    std::string_view bucket, const ListUploadsQuery& query) {
+  STRATA_ASSIGN_OR_RETURN(internal::ReadPool::Lease reader, readers_->Acquire());
+  // One snapshot for the bucket check and every seek of the page.
+  Transaction txn(*reader);
+  STRATA_RETURN_IF_ERROR(txn.Begin(Transaction::Mode::kRead));
+  STRATA_RETURN_IF_ERROR(CheckBucketExists(*reader, bucket));
+  common::Result<ListUploadsPage> page = [&] {
+    SqliteUploadCursor cursor(*reader, bucket);  // its statement is reset before COMMIT
+    return WalkUploadListing(query, cursor);
+  }();
+  if (!page.ok()) return page;
+  STRATA_RETURN_IF_ERROR(txn.Commit());
+  return page;
+}
+
+common::Result<MetaStore::PutResult> SqliteMetaStore::CompleteMultipartUpload(
+    std::string_view upload_id, const ObjectRecord& object, const WriteCondition& condition,
+    int64_t now_ms) {
+  // No written chunks: the object's entries name chunks the parts hold.
+  STRATA_ASSIGN_OR_RETURN(internal::EncodedObject encoded, internal::EncodeObject(object, {}));
+  std::lock_guard lock(write_mu_);
+  // One transaction: the object appears and the upload disappears together,
+  // and every early return (gone, condition, a chunk that is not stored)
+  // leaves both, and every count, as they were.
+  Transaction txn(*writer_);
+  STRATA_RETURN_IF_ERROR(txn.Begin(Transaction::Mode::kWrite));
+  STRATA_ASSIGN_OR_RETURN(std::optional<MultipartUpload> upload,
+                          FindUpload(*writer_, upload_id, OnBadMetadata::kDrop));
+  if (!upload || upload->bucket != object.bucket || upload->key != object.key) {
+    return NoSuchUpload(upload_id);
+  }
+  // The upload's row holds the bucket (foreign key), so the bucket exists.
+  // The object's references are added before the parts' are dropped: a chunk
+  // both use keeps its count and never passes through 0; a chunk only in
+  // parts left out reaches 0 here and starts its grace period.
+  STRATA_ASSIGN_OR_RETURN(PutResult put,
+                          internal::WriteObject(*writer_, object, encoded, condition, {}, now_ms));
+  STRATA_RETURN_IF_ERROR(internal::DeleteUpload(*writer_, upload_id, now_ms));
+  STRATA_RETURN_IF_ERROR(txn.Commit());
+  return put;
+}
+
+common::Status SqliteMetaStore::AbortMultipartUpload(std::string_view upload_id, int64_t now_ms) {
+  std::lock_guard lock(write_mu_);
+  Transaction txn(*writer_);
+  STRATA_RETURN_IF_ERROR(txn.Begin(Transaction::Mode::kWrite));
+  STRATA_RETURN_IF_ERROR(CheckUploadExists(*writer_, upload_id));
+  STRATA_RETURN_IF_ERROR(internal::DeleteUpload(*writer_, upload_id, now_ms));
+  return txn.Commit();
+}
+
+common::Result<std::vector<MultipartUpload>> SqliteMetaStore::ListStaleUploads(
+    int64_t initiated_before_ms, size_t limit) {
+  STRATA_ASSIGN_OR_RETURN(internal::ReadPool::Lease reader, readers_->Acquire());
+  STRATA_ASSIGN_OR_RETURN(Statement select, reader->Prepare(kSelectStaleUploads));
+  select.Bind(1, initiated_before_ms);
+  select.Bind(2, SqlLimit(limit));
+  std::vector<MultipartUpload> uploads;
+  while (true) {
+    STRATA_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    // Lenient: GC only needs the id to abort it, even from a damaged row.
+    STRATA_ASSIGN_OR_RETURN(MultipartUpload upload, ReadUpload(select, OnBadMetadata::kDrop));
+    uploads.push_back(std::move(upload));
+  }
+  return uploads;
+}
+
+}  // namespace strata::meta::sqlite
