@@ -41,7 +41,8 @@ class ChunkStore {
   // hex) under a fresh location and makes its shards durable. Fails with
   // kUnavailable below the write quorum, and then leaves nothing behind.
   // Shards that could not be written (drive offline) are missing: the healer
-  // rebuilds them. Thread-safe.
+  // rebuilds them. REQUIRES: hash is the SHA-256 of data (not recomputed
+  // here; a wrong one would poison dedup). Thread-safe.
   virtual common::Result<meta::ChunkInfo> Write(std::string_view hash, std::string_view data) = 0;
 
   // Fills out with bytes [offset, offset + out.size()) of the chunk. Every
@@ -68,8 +69,10 @@ class ChunkStore {
   virtual common::Status ForEachLocation(
       const std::function<void(const StoredLocation&)>& visit) = 0;
 
-  // Called (from the reading thread) with each chunk a read had to rebuild
-  // from parity, so the healer can queue it. Set once, before any read.
+  // Called (from the reading or writing thread; keep it quick) with each
+  // chunk a read had to rebuild from parity or a write stored short of some
+  // shards (within the quorum), so the healer can queue it. Set once, before
+  // any read or write.
   virtual void SetDegradedReadCallback(std::function<void(const meta::ChunkInfo&)> callback) = 0;
 };
 

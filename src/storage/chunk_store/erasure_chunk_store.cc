@@ -1,5 +1,6 @@
 #include "storage/chunk_store/erasure_chunk_store.h"
 
+#include <algorithm>
 #include <set>
 #include <system_error>
 
@@ -147,6 +148,12 @@ common::Result<meta::ChunkInfo> ErasureChunkStore::Write(std::string_view hash,
     (void)RemoveLocation(chunk.location);
     return status;
   }
+  // Durable within the quorum but short of some shards (a drive offline):
+  // the healer writes them once the drive is back, without waiting for a
+  // full pass.
+  const bool all_written =
+      std::all_of(results.begin(), results.end(), [](const auto& r) { return r.ok(); });
+  if (!all_written && degraded_read_callback_) degraded_read_callback_(chunk);
   return chunk;
 }
 

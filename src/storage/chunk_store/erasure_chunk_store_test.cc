@@ -441,10 +441,15 @@ TEST_F(ErasureChunkStoreTest, WritesRecreateDeletedOrEmptiedDriveFolders) {
 
 TEST_F(ErasureChunkStoreTest, BrokenDriveGoesOfflineAndWritesKeepQuorum) {
   EXPECT_EQ(store_->write_quorum(), 4);
+  std::vector<std::string> short_writes;
+  store_->SetDegradedReadCallback(
+      [&](const meta::ChunkInfo& c) { short_writes.push_back(c.location); });
   BreakDrive(3);
   const std::string data = Body(9'000);
   const meta::ChunkInfo chunk = Put(data);
   ASSERT_FALSE(chunk.location.empty());
+  EXPECT_EQ(short_writes, std::vector<std::string>{chunk.location})
+      << "a write short of a shard is reported for healing";
   EXPECT_EQ(CountFiles(root_), 5u + 1);  // five shards and the file in place of drive3
   auto statuses = store_->DriveStatuses();
   ASSERT_EQ(statuses.size(), 6u);
@@ -469,7 +474,9 @@ TEST_F(ErasureChunkStoreTest, BrokenDriveGoesOfflineAndWritesKeepQuorum) {
   // the shard it missed.
   fs::remove(drives_[3]);
   clock_.Set(clock_.NowMillis() + 10'000);
+  short_writes.clear();
   const meta::ChunkInfo after = Put(Body(3'000, 999));
+  EXPECT_TRUE(short_writes.empty()) << "a complete write is not reported";
   for (int shard = 0; shard < 6; ++shard) EXPECT_TRUE(fs::exists(ShardFile(after, shard)));
   auto healed = store_->Heal(chunk);
   ASSERT_TRUE(healed.ok()) << healed.status().ToString();
