@@ -444,13 +444,16 @@ def error_code_of_body(body: bytes):
 # --------------------------------------------------------------------------
 
 def streaming_put(server, bucket, key, data: bytes, *, chunk_size=64 * 1024,
-                  tamper_chunk=None, extra_headers=None, timeout=HTTP_TIMEOUT):
+                  tamper_chunk=None, extra_headers=None, timeout=HTTP_TIMEOUT, query=None):
     """PutObject with a body in aws-chunked encoding, each chunk signed
     (what the Java/Go SDKs send over plain HTTP). botocore cannot send it.
 
-    tamper_chunk: index of a chunk whose signature is made wrong."""
+    tamper_chunk: index of a chunk whose signature is made wrong.
+    query: extra query parameters (e.g. partNumber and uploadId: UploadPart)."""
     path = quote_path(bucket, key)
     url = server.endpoint + path
+    if query:
+        url += "?" + encode_query(query)
     chunks = [data[i:i + chunk_size] for i in range(0, len(data), chunk_size)] + [b""]
     sig_len = 64
 
