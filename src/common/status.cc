@@ -88,6 +88,8 @@ std::string_view CodeName(Code code) {
       return "InvalidStorageClass";
     case Code::kInvalidEncodingType:
       return "InvalidEncodingType";
+    case Code::kMalformedPolicy:
+      return "MalformedPolicy";
     case Code::kAccessDenied:
       return "AccessDenied";
     case Code::kInvalidAccessKeyId:

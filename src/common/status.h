@@ -59,6 +59,7 @@ enum class Code {
   kInvalidCopySource,
   kInvalidStorageClass,
   kInvalidEncodingType,
+  kMalformedPolicy,
   // Authentication and authorization.
   kAccessDenied,
   kInvalidAccessKeyId,

@@ -140,6 +140,10 @@ S3ErrorInfo ToS3Error(Code code) {
     case Code::kInvalidEncodingType:
       // What AWS answers to list?encoding-type=xyz.
       return {"InvalidArgument", 400, "Invalid Encoding Method specified in Request"};
+    case Code::kMalformedPolicy:
+      // A bucket or identity policy document that does not parse or validate;
+      // the Status message says where (auth/policy/parser.h).
+      return {"MalformedPolicy", 400, "The policy document is malformed."};
 
     // Authentication and authorization.
     case Code::kAccessDenied:
