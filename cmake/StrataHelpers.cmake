@@ -8,16 +8,18 @@ function(strata_library)
   target_link_libraries(${ARG_NAME} PUBLIC ${ARG_DEPS})
 endfunction()
 
-# strata_test(NAME <binary> SRCS <files> DEPS <targets>)
-# A GoogleTest binary registered with CTest, test by test.
+# strata_test(NAME <binary> SRCS <files> DEPS <targets> [PREFIX <text>])
+# A GoogleTest binary registered with CTest, test by test. PREFIX goes in
+# front of each CTest name (e.g. "obs." so `ctest -R obs` selects them).
 function(strata_test)
   if(NOT STRATA_TESTS)
     return()
   endif()
-  cmake_parse_arguments(ARG "" "NAME" "SRCS;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "NAME;PREFIX" "SRCS;DEPS" ${ARGN})
   add_executable(${ARG_NAME} ${ARG_SRCS})
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
-  gtest_discover_tests(${ARG_NAME} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 300)
+  gtest_discover_tests(${ARG_NAME} TEST_PREFIX "${ARG_PREFIX}" DISCOVERY_TIMEOUT 60
+                       PROPERTIES TIMEOUT 300)
 endfunction()
 
 # strata_bench_binary(NAME <binary> SRCS <files> DEPS <targets>)

@@ -1,24 +1,44 @@
 #!/usr/bin/env bash
 # Installs every Debian package Strata's build, server and tests need.
 # Idempotent: packages already present are skipped by apt itself.
+#
+#   scripts/install-deps.sh              everything (build, server, tests)
+#   scripts/install-deps.sh --build-only only what compiling `strata` needs
+#                                        (deploy/Dockerfile's build stage)
 set -euo pipefail
+
+BUILD_ONLY=0
+for arg in "$@"; do
+  case "$arg" in
+    --build-only) BUILD_ONLY=1 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    *) echo "install-deps: unknown argument '$arg' (try --build-only)" >&2; exit 2 ;;
+  esac
+done
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-PACKAGES=(
+BUILD_PACKAGES=(
   # Build
   build-essential cmake ninja-build ccache pkg-config clang-format
   libboost1.81-dev libssl-dev libsqlite3-dev libpugixml-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libisal-dev libxxhash-dev
+  libisal-dev libxxhash-dev prometheus-cpp-dev
+)
+PACKAGES=(
+  "${BUILD_PACKAGES[@]}"
   # Integration tests: real clients against the real binary
   python3 python3-pytest python3-boto3 python3-requests
   awscli rclone s3cmd curl openssl
+  # Deployment checks (scripts/check-deploy.sh): YAML parsing and linting
+  python3-yaml yamllint
   # Node SDK tests (tests/node, @aws-sdk/client-s3 v3 needs Node >= 20)
   nodejs
 )
+
+if [ "$BUILD_ONLY" -eq 1 ]; then PACKAGES=("${BUILD_PACKAGES[@]}"); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -36,6 +56,6 @@ fi
 
 # Debian's nodejs comes without npm; a NodeSource nodejs bundles its own, and
 # Debian's npm package would conflict with it. Install npm only when absent.
-if ! command -v npm >/dev/null 2>&1; then
+if [ "$BUILD_ONLY" -eq 0 ] && ! command -v npm >/dev/null 2>&1; then
   $SUDO apt-get install -y -qq --no-install-recommends npm
 fi

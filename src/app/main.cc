@@ -1,7 +1,8 @@
-// strata: the one binary. Subcommands: server (more arrive with their issues:
-// admin, bench).
+// strata: the one binary. Subcommands: server, bench (admin arrives with its
+// issue).
 #include <CLI/CLI.hpp>
 
+#include "app/bench_command.h"
 #include "app/server_command.h"
 
 int main(int argc, char** argv) {
@@ -10,7 +11,11 @@ int main(int argc, char** argv) {
   strata::app::ServerConfig server_config;
   CLI::App* server = app.add_subcommand("server", "Serve the S3 API on one port");
   strata::app::AddServerFlags(*server, server_config);
+  strata::app::BenchFlags bench_flags;
+  CLI::App* bench = app.add_subcommand("bench", "Load-test an S3 endpoint (PUT, GET, mixed, ...)");
+  strata::app::AddBenchFlags(*bench, bench_flags);
   CLI11_PARSE(app, argc, argv);
   if (server->parsed()) return strata::app::RunServer(server_config);
+  if (bench->parsed()) return strata::app::RunBenchCommand(bench_flags);
   return 0;
 }

@@ -1,11 +1,17 @@
 #include "app/root_handler.h"
 
+#include <chrono>
 #include <nlohmann/json.hpp>
+
+#include "app/readiness.h"
+#include "common/hash.h"
+#include "s3/errors.h"
 
 namespace strata::app {
 namespace {
 
 constexpr std::string_view kReservedPrefix = "/_strata/";
+constexpr std::string_view kBearer = "Bearer ";
 
 http::Response Json(int status, const nlohmann::json& body) {
   http::Response r;
@@ -16,32 +22,84 @@ http::Response Json(int status, const nlohmann::json& body) {
   return r;
 }
 
+// Counts request payload bytes (the admin API reads bodies), for metrics.
+class CountingSource : public common::ByteSource {
+ public:
+  explicit CountingSource(common::ByteSource& next) : next_(next) {}
+  common::Result<size_t> Read(std::span<char> out) override {
+    STRATA_ASSIGN_OR_RETURN(size_t n, next_.Read(out));
+    bytes_ += n;
+    return n;
+  }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  common::ByteSource& next_;
+  uint64_t bytes_ = 0;
+};
+
 }  // namespace
 
 void RootHandler::Handle(const http::Request& request, common::ByteSource& body,
                          http::ResponseWriter& response) {
-  if (!request.path.starts_with(kReservedPrefix)) return s3_.Handle(request, body, response);
-  if (request.path.starts_with(admin::kAdminPrefix)) {
-    (void)http::WriteResponse(response, admin_.Handle(request, body));
-    return;
-  }
-  (void)http::WriteResponse(response, Reserved(request));
+  if (!request.path.starts_with(kReservedPrefix)) return parts_.s3.Handle(request, body, response);
+  const auto started = std::chrono::steady_clock::now();
+  CountingSource counted(body);
+  http::Response answer = request.path.starts_with(admin::kAdminPrefix)
+                              ? parts_.admin.Handle(request, counted)
+                              : Reserved(request);
+  (void)http::WriteResponse(response, answer);
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  parts_.metrics.RecordRequest({.operation = "Reserved",
+                                .status = answer.status,
+                                .duration_seconds = took.count(),
+                                .received_bytes = counted.bytes(),
+                                .sent_bytes = answer.body.size()});
+}
+
+http::Response RootHandler::Reject(const http::Request& request, const common::Status& reason) {
+  // Turned away before parsing (limits, a full server): no operation known.
+  http::Response answer = parts_.s3.Reject(request, reason);
+  parts_.metrics.RecordRequest({.operation = "Unknown",
+                                .status = answer.status,
+                                .sent_bytes = answer.body.size(),
+                                .error_code = s3::ToS3Error(reason.code()).code});
+  return answer;
 }
 
 http::Response RootHandler::Reserved(const http::Request& request) {
+  if (request.path == "/_strata/metrics") return Metrics(request);
   if (request.method != "GET" && request.method != "HEAD") {
     return Json(405, {{"error", "method not allowed"}});
   }
   if (request.path == "/_strata/health/live") return Json(200, {{"status", "live"}});
   if (request.path == "/_strata/health/ready") {
-    // Ready when the metadata store answers a query.
-    auto buckets = meta_.ListBuckets();
-    if (!buckets.ok()) {
-      return Json(503, {{"status", "not ready"}, {"reason", buckets.status().ToString()}});
-    }
+    Readiness ready =
+        CheckReadiness(parts_.meta, parts_.chunks.DriveStatuses(), options_.drives_needed);
+    if (!ready.ready) return Json(503, {{"status", "not ready"}, {"reason", ready.reason}});
     return Json(200, {{"status", "ready"}});
   }
   return Json(404, {{"error", "no such reserved path"}, {"path", request.path}});
+}
+
+http::Response RootHandler::Metrics(const http::Request& request) {
+  if (request.method != "GET") return Json(405, {{"error", "use GET"}});
+  if (!options_.metrics_token.empty()) {
+    const std::string_view auth = request.headers.Get("Authorization");
+    // The token is compared in constant time; the scheme is public.
+    if (!auth.starts_with(kBearer) ||
+        !common::ConstantTimeEquals(auth.substr(kBearer.size()), options_.metrics_token)) {
+      http::Response r = Json(401, {{"error", "metrics need Authorization: Bearer <token>"}});
+      r.headers.Set("WWW-Authenticate", "Bearer realm=\"strata-metrics\"");
+      return r;
+    }
+  }
+  http::Response r;
+  r.status = 200;
+  r.headers.Set("Content-Type", std::string(obs::Metrics::kContentType));
+  r.headers.Set("Cache-Control", "no-store");
+  r.body = parts_.metrics.Scrape();
+  return r;
 }
 
 }  // namespace strata::app

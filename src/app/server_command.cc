@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <thread>
 
+#include "app/metrics_sampler.h"
+#include "app/readiness.h"
 #include "app/root_credentials.h"
 #include "app/root_handler.h"
 #include "auth/sigv4/verifier.h"
@@ -15,6 +17,8 @@
 #include "common/random.h"
 #include "http/server.h"
 #include "meta/sqlite/sqlite_meta_store.h"
+#include "obs/metrics.h"
+#include "obs/timed_meta_store.h"
 #include "s3/s3_handler.h"
 #include "service/bucket_service.h"
 #include "service/multipart_service.h"
@@ -73,6 +77,8 @@ int RunServer(const ServerConfig& config) {
 
   common::SecureRandom random;
   common::SystemClock clock;
+  // Declared first: everything below may record into it until it is gone.
+  obs::Metrics metrics;
   std::filesystem::path meta_dir = config.dir / "meta";
   std::error_code ec;
   std::filesystem::create_directories(meta_dir, ec);
@@ -82,6 +88,8 @@ int RunServer(const ServerConfig& config) {
 
   auto meta = meta::sqlite::SqliteMetaStore::Open((meta_dir / "strata.db").string());
   if (!meta.ok()) return Fail("cannot open metadata", meta.status());
+  // Every component sees the store through the timing decorator.
+  obs::TimedMetaStore timed_meta(**meta, metrics);
   auto chunks = OpenChunkStore(config, random, clock);
   if (!chunks.ok()) return Fail("cannot open drives", chunks.status());
   auto chunker = storage::MakeChunker(config.chunker);
@@ -92,8 +100,8 @@ int RunServer(const ServerConfig& config) {
   storage::GcOptions gc_options;
   gc_options.grace = std::chrono::seconds(config.gc_grace_s);
   gc_options.upload_max_age = std::chrono::seconds(config.multipart_expiry_s);
-  storage::GarbageCollector gc(**meta, **chunks, clock, gc_options);
-  storage::Healer healer(**meta, **chunks, clock, storage::HealerOptions{});
+  storage::GarbageCollector gc(timed_meta, **chunks, clock, gc_options);
+  storage::Healer healer(timed_meta, **chunks, clock, storage::HealerOptions{});
   storage::BackgroundOptions worker_options;
   worker_options.gc_interval = std::chrono::seconds(config.gc_interval_s);
   worker_options.heal_interval = std::chrono::seconds(config.heal_interval_s);
@@ -111,20 +119,29 @@ int RunServer(const ServerConfig& config) {
 
   auth::StaticCredentialStore credentials({root->credential});
   auth::SigV4Verifier verifier(credentials, clock);
-  service::BucketService buckets(**meta, clock);
-  storage::ObjectWriter writer(**meta, **chunks, **chunker, clock,
+  service::BucketService buckets(timed_meta, clock);
+  storage::ObjectWriter writer(timed_meta, **chunks, **chunker, clock,
                                static_cast<size_t>(config.inline_threshold));
-  service::ObjectService objects(**meta, writer, **chunks, clock);
+  service::ObjectService objects(timed_meta, writer, **chunks, clock);
   // Parts are never inline: completion concatenates chunk manifests.
-  storage::ObjectWriter part_writer(**meta, **chunks, **chunker, clock, 0);
-  service::MultipartService multipart(**meta, part_writer, **chunks, clock, random);
+  storage::ObjectWriter part_writer(timed_meta, **chunks, **chunker, clock, 0);
+  service::MultipartService multipart(timed_meta, part_writer, **chunks, clock, random);
   s3::S3Options s3_options;
   s3_options.route.domains = config.domains;
   s3_options.region = config.region;
+  s3_options.metrics = &metrics;
   s3::S3Handler s3_handler(s3_options, verifier, buckets, objects, multipart);
   admin::StorageAdmin storage_admin(verifier, root->credential.access_key,
-                                    {**meta, **chunks, healer, gc, worker});
-  RootHandler root_handler(s3_handler, **meta, storage_admin);
+                                    {timed_meta, **chunks, healer, gc, worker});
+  auto layout = ParseErasure(config.erasure);
+  if (!layout.ok()) return Fail("bad --erasure", layout.status());
+  RootHandlerOptions root_options;
+  root_options.metrics_token = config.metrics_token;
+  root_options.drives_needed =
+      DrivesNeededForWrites((*chunks)->drives().size(), layout->data_shards + layout->parity_shards,
+                            (*chunks)->write_quorum());
+  RootHandler root_handler({s3_handler, timed_meta, **chunks, storage_admin, metrics},
+                           std::move(root_options));
 
   http::ServerOptions options;
   options.address = address->host;
@@ -134,6 +151,7 @@ int RunServer(const ServerConfig& config) {
   options.worker_threads = static_cast<size_t>(config.workers);
   options.max_inflight = static_cast<size_t>(config.max_inflight);
   http::Server server(options, root_handler);
+  metrics.SetSampler([&] { return SampleMetrics({server, timed_meta, **chunks, healer, gc}); });
   common::Status started = server.Start();
   if (!started.ok()) return Fail("cannot listen on " + config.address, started);
   spdlog::info("Strata listening on {}:{} ({}), data in {}, erasure {}, chunker {}", address->host,

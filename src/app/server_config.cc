@@ -12,10 +12,14 @@ void AddServerFlags(CLI::App& sub, ServerConfig& config) {
   sub.add_option("--drives", config.drives,
                  "Drive folders, comma-separated (default DIR/drive1..6)")
       ->delimiter(',')
+      // One value per flag (comma-separated): otherwise a following DIR
+      // would be swallowed as one more drive.
+      ->allow_extra_args(false)
       ->envname("STRATA_DRIVES");
   sub.add_option("--domain", config.domains,
                  "Base domain(s) for virtual-host-style requests (bucket.DOMAIN)")
       ->delimiter(',')
+      ->allow_extra_args(false)
       ->envname("STRATA_DOMAIN");
   sub.add_option("--region", config.region, "Region reported to clients")->envname("STRATA_REGION");
   sub.add_option("--tls-cert", config.tls_cert, "PEM certificate: serve HTTPS on the same port")
@@ -60,6 +64,9 @@ void AddServerFlags(CLI::App& sub, ServerConfig& config) {
                  "Requests in flight before answering 503 SlowDown")
       ->envname("STRATA_MAX_INFLIGHT")
       ->check(CLI::Range(1, 1 << 20));
+  sub.add_option("--metrics-token", config.metrics_token,
+                 "Require 'Authorization: Bearer TOKEN' on /_strata/metrics (default: open)")
+      ->envname("STRATA_METRICS_TOKEN");
 }
 
 common::Result<HostPort> ParseAddress(std::string_view address) {

@@ -35,6 +35,7 @@ struct ServerConfig {
   int64_t gc_interval_s = 300;                 // between GC passes; 0: only when asked
   int64_t heal_interval_s = 24 * 3600;         // between full heal passes; 0: only when asked
   int64_t multipart_expiry_s = 7 * 24 * 3600;  // unfinished uploads older are aborted; 0: never
+  std::string metrics_token;  // "" : /_strata/metrics is open; else Bearer token required
 };
 
 // Registers the flags of `strata server` on sub, writing into config.

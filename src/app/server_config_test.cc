@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <CLI/CLI.hpp>
+
 namespace strata::app {
 namespace {
 
@@ -44,6 +46,20 @@ TEST(ServerConfigTest, DefaultDrivesAreSixUnderDir) {
   EXPECT_EQ(drives[5], "/srv/strata/drive6");
   config.drives = {"/a", "/b"};
   EXPECT_EQ(DrivePaths(config).size(), 2u);
+}
+
+// A list flag takes one (comma-separated) value, so the data folder after it
+// stays the data folder.
+TEST(ServerConfigTest, ListFlagsDoNotSwallowTheDir) {
+  CLI::App app;
+  ServerConfig config;
+  AddServerFlags(app, config);
+  const char* argv[] = {"strata",   "--domain", "localhost,example.com",
+                        "--drives", "/d1,/d2",  "/srv/data"};
+  ASSERT_NO_THROW(app.parse(6, argv));
+  EXPECT_EQ(config.dir, "/srv/data");
+  EXPECT_EQ(config.domains, (std::vector<std::string>{"localhost", "example.com"}));
+  EXPECT_EQ(config.drives, (std::vector<std::string>{"/d1", "/d2"}));
 }
 
 }  // namespace

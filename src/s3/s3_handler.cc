@@ -122,11 +122,21 @@ void S3Handler::Handle(const http::Request& request, common::ByteSource& body,
       {"bytes_out", writer.bytes()},
       {"latency_ms", static_cast<double>(micros) / 1000.0},
   };
+  std::string_view error_code;
   if (!status.ok()) {
-    line["error"] = std::string(ToS3Error(status.code()).code);
+    error_code = ToS3Error(status.code()).code;
+    line["error"] = std::string(error_code);
     if (ToS3Error(status.code()).http_status >= 500) line["detail"] = status.ToString();
   }
   spdlog::info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  if (options_.metrics != nullptr) {
+    options_.metrics->RecordRequest({.operation = progress.operation,
+                                     .status = writer.status(),
+                                     .duration_seconds = static_cast<double>(micros) / 1e6,
+                                     .received_bytes = counted_body.bytes(),
+                                     .sent_bytes = writer.bytes(),
+                                     .error_code = error_code});
+  }
 }
 
 common::Status S3Handler::Serve(const http::Request& request, common::ByteSource& raw_body,

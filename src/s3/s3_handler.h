@@ -9,6 +9,7 @@
 
 #include "auth/sigv4/verifier.h"
 #include "http/handler.h"
+#include "obs/metrics.h"
 #include "s3/endpoint.h"
 #include "s3/handlers/context.h"
 
@@ -17,6 +18,9 @@ namespace strata::s3 {
 struct S3Options {
   RouteConfig route;
   std::string region = "us-east-1";  // reported for buckets created without a LocationConstraint
+  // When set (not owned; must outlive the handler), every request is also
+  // counted there, alongside its log line.
+  obs::Metrics* metrics = nullptr;
 };
 
 class S3Handler : public http::Handler {

@@ -1,0 +1,30 @@
+// The scrape-time figures for obs::Metrics (Metrics::SetSampler): HTTP
+// connections and in-flight requests, metadata totals, drive health and
+// capacity, heal and GC progress. Lives in app/ because it names the HTTP
+// server and the storage engine, which obs must not depend on.
+#pragma once
+
+#include "http/server.h"
+#include "meta/meta_store.h"
+#include "obs/metrics.h"
+#include "storage/chunk_store/erasure_chunk_store.h"
+#include "storage/gc/garbage_collector.h"
+#include "storage/heal/healer.h"
+
+namespace strata::app {
+
+// Everything must outlive the sampler's use (the Metrics it is set on).
+struct MetricsSources {
+  const http::Server& server;
+  meta::MetaStore& meta;
+  const storage::ErasureChunkStore& chunks;
+  const storage::Healer& healer;
+  const storage::GarbageCollector& gc;
+};
+
+// Reads every source once. Blocks on one metadata query (GetStorageStats) and
+// one statvfs per drive; a failed query leaves that part out of the sample
+// (see obs::ScrapeSample). Thread-safe.
+obs::ScrapeSample SampleMetrics(const MetricsSources& sources);
+
+}  // namespace strata::app

@@ -1,0 +1,80 @@
+// TimedMetaStore: a MetaStore decorator (STYLE.md rule 3) that forwards every
+// call to `next` unchanged and records how long it took in
+// strata_meta_operation_duration_seconds{operation="<method name>"}.
+// Failed calls are timed too: a slow failure is as interesting as a slow
+// success.
+//
+// This is the only part of obs that names the meta interface; it lives in
+// its own target (strata_obs_meta) so strata_obs itself depends on common
+// only.
+#pragma once
+
+#include "meta/meta_store.h"
+#include "obs/metrics.h"
+
+namespace strata::obs {
+
+// Thread-safe exactly when `next` is (Metrics is). next and metrics must
+// outlive this object.
+class TimedMetaStore : public meta::MetaStore {
+ public:
+  TimedMetaStore(meta::MetaStore& next, Metrics& metrics) : next_(next), metrics_(metrics) {}
+
+  common::Status CreateBucket(const meta::Bucket& bucket) override;
+  common::Result<meta::Bucket> GetBucket(std::string_view name) override;
+  common::Result<std::vector<meta::Bucket>> ListBuckets() override;
+  common::Status DeleteBucket(std::string_view name) override;
+
+  common::Result<meta::ObjectRecord> GetObject(std::string_view bucket,
+                                               std::string_view key) override;
+  common::Result<PutResult> PutObject(const meta::ObjectRecord& object,
+                                      const meta::WriteCondition& condition,
+                                      const std::vector<meta::ChunkInfo>& written_chunks,
+                                      int64_t now_ms) override;
+  common::Result<std::optional<meta::ObjectRecord>> DeleteObject(std::string_view bucket,
+                                                                 std::string_view key,
+                                                                 int64_t now_ms) override;
+  common::Result<meta::ListPage> ListObjects(std::string_view bucket,
+                                             const meta::ListQuery& query) override;
+
+  common::Status CreateMultipartUpload(const meta::MultipartUpload& upload) override;
+  common::Result<meta::MultipartUpload> GetMultipartUpload(std::string_view bucket,
+                                                           std::string_view key,
+                                                           std::string_view upload_id) override;
+  common::Result<PutResult> PutPart(const meta::PartRecord& part,
+                                    const std::vector<meta::ChunkInfo>& written_chunks,
+                                    int64_t now_ms) override;
+  common::Result<meta::ListPartsPage> ListParts(std::string_view upload_id, int part_number_marker,
+                                                int max_parts) override;
+  common::Result<std::vector<meta::PartRecord>> GetParts(std::string_view upload_id) override;
+  common::Result<meta::ListUploadsPage> ListMultipartUploads(
+      std::string_view bucket, const meta::ListUploadsQuery& query) override;
+  common::Result<PutResult> CompleteMultipartUpload(std::string_view upload_id,
+                                                    const meta::ObjectRecord& object,
+                                                    const meta::WriteCondition& condition,
+                                                    int64_t now_ms) override;
+  common::Status AbortMultipartUpload(std::string_view upload_id, int64_t now_ms) override;
+  common::Result<std::vector<meta::MultipartUpload>> ListStaleUploads(int64_t initiated_before_ms,
+                                                                      size_t limit) override;
+
+  common::Result<std::optional<meta::ChunkInfo>> FindChunk(std::string_view hash,
+                                                           int64_t now_ms) override;
+  common::Result<std::vector<meta::ChunkInfo>> ListUnreferencedChunks(int64_t zero_before_ms,
+                                                                      size_t limit) override;
+  common::Result<bool> DeleteUnreferencedChunk(const meta::ChunkInfo& chunk,
+                                               int64_t zero_before_ms) override;
+  common::Result<bool> ChunkLocationExists(std::string_view location) override;
+  common::Result<std::vector<meta::ChunkInfo>> ListChunks(std::string_view after_hash,
+                                                          size_t limit) override;
+  common::Result<meta::StorageStats> GetStorageStats() override;
+
+ private:
+  // Calls fn() and records its duration under `operation`.
+  template <class Fn>
+  auto Timed(std::string_view operation, Fn&& fn);
+
+  meta::MetaStore& next_;
+  Metrics& metrics_;
+};
+
+}  // namespace strata::obs

@@ -1,0 +1,319 @@
+"""Prometheus metrics at /_strata/metrics and the readiness check, against
+the real binary (docs/operations.md).
+
+Request figures are checked as differences between two scrapes, so the tests
+sharing the token-protected server do not depend on each other; storage
+figures are checked on servers of their own, where they are exact.
+"""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+
+import pytest
+import requests
+from botocore.exceptions import ClientError
+
+from conftest import _start
+
+KiB = 1024
+MiB = 1024 * KiB
+TIMEOUT = 30
+METRICS = "/_strata/metrics"
+READY = "/_strata/health/ready"
+
+_SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
+_LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+
+
+def parse(text: str) -> dict:
+    """{(name, frozenset of (label, value)): float} for every sample line."""
+    out = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        m = _SAMPLE.match(line)
+        assert m, f"not a Prometheus sample line: {line!r}"
+        labels = frozenset(_LABEL.findall(m.group(2) or ""))
+        out[(m.group(1), labels)] = float(m.group(3))
+    return out
+
+
+def value(samples: dict, name: str, **labels) -> float:
+    """One sample's value; 0 when the series does not exist (yet)."""
+    return samples.get((name, frozenset(labels.items())), 0.0)
+
+
+def series(samples: dict, name: str) -> dict:
+    """{labels dict as a sorted tuple: value} for every series of `name`."""
+    return {tuple(sorted(k[1])): v for k, v in samples.items() if k[0] == name}
+
+
+def scrape_response(server, token=None, headers=None):
+    h = dict(headers or {})
+    if token is not None:
+        h["Authorization"] = f"Bearer {token}"
+    return requests.get(server.endpoint + METRICS, headers=h, timeout=TIMEOUT)
+
+
+def scrape(server, token=None) -> dict:
+    r = scrape_response(server, token)
+    assert r.status_code == 200, (r.status_code, r.text[:500])
+    assert r.headers["Content-Type"].startswith("text/plain; version=0.0.4"), r.headers
+    return parse(r.text)
+
+
+@pytest.fixture(scope="module")
+def token():
+    return secrets.token_urlsafe(24)
+
+
+@pytest.fixture(scope="module")
+def metered(tmp_path_factory, token):
+    """A server whose metrics need the bearer token."""
+    server = _start(tmp_path_factory, "metrics-token", extra_args=("--metrics-token", token))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def own_server(tmp_path_factory, request):
+    """own_server(*extra_args): a fresh server for this test alone."""
+    servers = []
+
+    def start(*extra_args):
+        server = _start(tmp_path_factory, request.node.name[:24], extra_args=extra_args)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+# --------------------------------------------------------------------------
+# The token
+# --------------------------------------------------------------------------
+
+def test_token_required_when_configured(metered, token):
+    for headers in ({}, {"Authorization": f"Bearer {token}x"}, {"Authorization": "Bearer "},
+                    {"Authorization": f"Bearer {token[:-1]}"}, {"Authorization": token},
+                    {"Authorization": f"Basic {token}"}):
+        r = scrape_response(metered, headers=headers)
+        assert r.status_code == 401, (headers, r.status_code, r.text[:200])
+        assert r.headers["Content-Type"] == "application/json", r.headers
+        assert "error" in r.json()
+        assert "strata_http_requests_total" not in r.text
+    r = scrape_response(metered, token)
+    assert r.status_code == 200
+    assert "# TYPE strata_http_requests_total counter" in r.text
+
+
+def test_metrics_is_get_only(metered, token):
+    for method in ("POST", "PUT", "DELETE", "HEAD"):
+        r = requests.request(method, metered.endpoint + METRICS,
+                             headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT)
+        assert r.status_code == 405, (method, r.status_code)
+
+
+def test_open_by_default(own_server):
+    server = own_server()
+    r = scrape_response(server)
+    assert r.status_code == 200, r.text[:200]
+    assert r.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+
+
+# --------------------------------------------------------------------------
+# Request metrics
+# --------------------------------------------------------------------------
+
+def test_request_metrics_by_operation_and_status(metered, token):
+    c = metered.client()
+    b = "metrics-requests"
+    c.create_bucket(Bucket=b)
+    small, large = os.urandom(1000), os.urandom(100 * KiB)
+
+    before = scrape(metered, token)
+    c.put_object(Bucket=b, Key="small", Body=small)
+    c.put_object(Bucket=b, Key="large", Body=large)
+    assert c.get_object(Bucket=b, Key="large")["Body"].read() == large
+    with pytest.raises(ClientError) as ei:
+        c.get_object(Bucket=b, Key="missing")
+    assert ei.value.response["Error"]["Code"] == "NoSuchKey"
+    # Not even parsed (bucket names are at least 3 characters): "Unknown".
+    r = requests.get(metered.endpoint + "/ab", timeout=TIMEOUT)
+    assert r.status_code == 400 and b"InvalidBucketName" in r.content
+    after = scrape(metered, token)
+
+    def delta(name, **labels):
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    total = "strata_http_requests_total"
+    assert delta(total, operation="PutObject", status_class="2xx") == 2
+    assert delta(total, operation="GetObject", status_class="2xx") == 1
+    assert delta(total, operation="GetObject", status_class="4xx") == 1
+    assert delta(total, operation="Unknown", status_class="4xx") == 1
+    # The first scrape itself is a reserved-path request.
+    assert delta(total, operation="Reserved", status_class="2xx") >= 1
+    assert delta("strata_s3_errors_total", code="NoSuchKey") == 1
+    assert delta("strata_s3_errors_total", code="InvalidBucketName") == 1
+    # status_class takes only the five classes.
+    for labels in series(after, total):
+        assert dict(labels)["status_class"] in {"1xx", "2xx", "3xx", "4xx", "5xx"}, labels
+
+    # The latency histogram: cumulative buckets 1 ms .. 60 s, +Inf, count, sum.
+    hist = "strata_http_request_duration_seconds"
+    buckets = {dict(k)["le"]: v for k, v in series(after, hist + "_bucket").items()
+               if dict(k)["operation"] == "PutObject"}
+    for le in ("0.001", "0.01", "0.1", "1", "10", "60", "+Inf"):
+        assert le in buckets, sorted(buckets)
+    ordered = sorted(buckets.items(), key=lambda kv: float(kv[0]))
+    assert all(a[1] <= b[1] for a, b in zip(ordered, ordered[1:])), ordered
+    assert delta(hist + "_bucket", operation="PutObject", le="+Inf") == 2
+    assert delta(hist + "_count", operation="PutObject") == 2
+    assert delta(hist + "_sum", operation="PutObject") > 0
+
+    # Bytes: boto3 sends the body as is over plain HTTP.
+    received = delta("strata_http_received_bytes_total", operation="PutObject")
+    assert received == len(small) + len(large), received
+    sent = delta("strata_http_sent_bytes_total", operation="GetObject")
+    assert len(large) < sent < len(large) + 4 * KiB, sent  # + the NoSuchKey document
+
+    # Metadata store latency, by method.
+    assert delta("strata_meta_operation_duration_seconds_count", operation="PutObject") == 2
+    assert delta("strata_meta_operation_duration_seconds_count", operation="GetObject") >= 2
+
+    # The scrape counts itself as in flight, on an open connection.
+    assert value(after, "strata_http_requests_in_flight") >= 1
+    assert value(after, "strata_http_open_connections") >= 1
+
+
+def test_labels_stay_bounded(metered, token):
+    """Keys and bucket names never become labels."""
+    c = metered.client()
+    b = "metrics-bounded"
+    c.create_bucket(Bucket=b)
+    keys = [f"unique-key-{secrets.token_hex(6)}" for _ in range(5)]
+    for k in keys:
+        c.put_object(Bucket=b, Key=k, Body=b"x")
+    text = scrape_response(metered, token).text
+    for k in keys:
+        assert k not in text
+    assert b not in text
+    for name, labels in parse(text):
+        for label, _ in labels:
+            assert label in {"operation", "status_class", "code", "le", "drive"}, (name, label)
+
+
+# --------------------------------------------------------------------------
+# Storage figures
+# --------------------------------------------------------------------------
+
+def test_storage_and_drive_gauges(own_server):
+    server = own_server()
+    c = server.client()
+    b = "metrics-storage"
+    c.create_bucket(Bucket=b)
+    bodies = {"inline": os.urandom(1000), "one-chunk": os.urandom(100 * KiB),
+              "two-chunks": os.urandom(5 * MiB)}
+    for k, body in bodies.items():
+        c.put_object(Bucket=b, Key=k, Body=body)
+    # The same content again under another key: deduplicated.
+    c.put_object(Bucket=b, Key="copy", Body=bodies["two-chunks"])
+
+    s = scrape(server)
+    logical = sum(len(v) for v in bodies.values()) + len(bodies["two-chunks"])
+    stored = len(bodies["one-chunk"]) + len(bodies["two-chunks"])
+    assert value(s, "strata_objects") == 4
+    assert value(s, "strata_logical_bytes") == logical
+    assert value(s, "strata_inline_bytes") == 1000
+    assert value(s, "strata_chunks") == 3  # 100 KiB; 4 MiB + 1 MiB (fixed 4 MiB chunks)
+    assert value(s, "strata_chunk_bytes") == stored
+    assert value(s, "strata_unreferenced_chunks") == 0
+    assert value(s, "strata_dedup_ratio") == pytest.approx(logical / (stored + 1000), rel=1e-6)
+
+    # Each figure agrees with the admin API's document.
+    from strata_helpers import storage_stats
+    doc = storage_stats(server)
+    for field in ("objects", "logical_bytes", "inline_bytes", "chunks", "chunk_bytes",
+                  "unreferenced_chunks"):
+        assert value(s, f"strata_{field}") == doc[field], field
+
+    # Six drives, all online, with their filesystem's capacity.
+    online = series(s, "strata_drive_online")
+    assert len(online) == 6, online
+    assert all(v == 1 for v in online.values()), online
+    # The configured folders (relative or absolute, as the server was given them).
+    drives = sorted(dict(k)["drive"] for k in online)
+    assert [d.rsplit("/", 1)[-1] for d in drives] == [f"drive{i}" for i in range(1, 7)], drives
+    for d in drives:
+        assert value(s, "strata_drive_errors", drive=d) == 0
+        total = value(s, "strata_drive_total_bytes", drive=d)
+        free = value(s, "strata_drive_free_bytes", drive=d)
+        assert 0 < free <= total, (d, free, total)
+
+    for name in ("strata_reconstructions_total", "strata_corruptions_found_total",
+                 "strata_heal_passes_total", "strata_heal_chunks_checked_total",
+                 "strata_heal_shards_rebuilt_total", "strata_heal_queue_length",
+                 "strata_gc_chunks_deleted_total", "strata_gc_orphans_deleted_total",
+                 "strata_gc_uploads_aborted_total", "strata_gc_bytes_reclaimed_total"):
+        assert (name, frozenset()) in s, name
+
+
+# --------------------------------------------------------------------------
+# Readiness
+# --------------------------------------------------------------------------
+
+def kill_drive(server, drive):
+    """A dead disk: the folder replaced by a regular file, so its I/O fails."""
+    path = server.data_dir / f"drive{drive}"
+    shutil.rmtree(path)
+    path.write_bytes(b"dead disk")
+
+
+def ready(server):
+    r = requests.get(server.endpoint + READY, timeout=TIMEOUT)
+    return r.status_code, r.json()
+
+
+def test_readiness_follows_the_write_quorum(own_server):
+    server = own_server()
+    c = server.client()
+    b = "metrics-ready"
+    c.create_bucket(Bucket=b)
+    assert ready(server) == (200, {"status": "ready"})
+
+    # Two dead drives: 4+2 still writes (quorum 4), so still ready. A PUT
+    # that reaches the drives is what finds them dead.
+    kill_drive(server, 5)
+    kill_drive(server, 6)
+    c.put_object(Bucket=b, Key="degraded", Body=os.urandom(100 * KiB))
+    status, doc = ready(server)
+    assert status == 200, doc
+
+    # A third: below the write quorum. The PUT fails, readiness says why.
+    kill_drive(server, 4)
+    with pytest.raises(ClientError) as ei:
+        c.put_object(Bucket=b, Key="failed", Body=os.urandom(100 * KiB))
+    assert ei.value.response["ResponseMetadata"]["HTTPStatusCode"] >= 500
+    status, doc = ready(server)
+    assert status == 503, doc
+    assert doc["status"] == "not ready"
+    assert "3 of 6 drives online" in doc["reason"] and "need 4" in doc["reason"], doc
+    # Liveness is not readiness.
+    assert requests.get(server.endpoint + "/_strata/health/live", timeout=TIMEOUT).status_code == 200
+
+    s = scrape(server)
+    online = {dict(k)["drive"]: v for k, v in series(s, "strata_drive_online").items()}
+    assert len(online) == 6, online
+    for d, v in online.items():
+        i = int(d.rsplit("drive", 1)[-1])
+        assert v == (0 if i >= 4 else 1), online
+        errors = value(s, "strata_drive_errors", drive=d)
+        assert (errors > 0) == (i >= 4), (d, errors)
+    # (botocore retries a 503 once, so one or two.)
+    assert value(s, "strata_http_requests_total", operation="PutObject", status_class="5xx") >= 1
+    assert value(s, "strata_s3_errors_total", code="ServiceUnavailable") >= 1, \
+        series(s, "strata_s3_errors_total")
