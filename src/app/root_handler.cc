@@ -22,29 +22,13 @@ http::Response Json(int status, const nlohmann::json& body) {
   return r;
 }
 
-// Counts request payload bytes (the admin API reads bodies), for metrics.
-class CountingSource : public common::ByteSource {
- public:
-  explicit CountingSource(common::ByteSource& next) : next_(next) {}
-  common::Result<size_t> Read(std::span<char> out) override {
-    STRATA_ASSIGN_OR_RETURN(size_t n, next_.Read(out));
-    bytes_ += n;
-    return n;
-  }
-  uint64_t bytes() const { return bytes_; }
-
- private:
-  common::ByteSource& next_;
-  uint64_t bytes_ = 0;
-};
-
 }  // namespace
 
 void RootHandler::Handle(const http::Request& request, common::ByteSource& body,
                          http::ResponseWriter& response) {
   if (!request.path.starts_with(kReservedPrefix)) return parts_.s3.Handle(request, body, response);
   const auto started = std::chrono::steady_clock::now();
-  CountingSource counted(body);
+  common::CountingSource counted(body);
   http::Response answer = request.path.starts_with(admin::kAdminPrefix)
                               ? parts_.admin.Handle(request, counted)
                               : Reserved(request);

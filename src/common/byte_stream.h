@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -49,6 +50,23 @@ class OwnedStringSource : public ByteSource {
  private:
   std::string data_;
   StringSource view_;  // over data_, declared after it
+};
+
+// Passes another source's bytes through and counts them (request logs and
+// metrics).
+class CountingSource : public ByteSource {
+ public:
+  explicit CountingSource(ByteSource& next) : next_(next) {}
+  Result<size_t> Read(std::span<char> out) override {
+    STRATA_ASSIGN_OR_RETURN(size_t n, next_.Read(out));
+    bytes_ += n;
+    return n;
+  }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  ByteSource& next_;
+  uint64_t bytes_ = 0;
 };
 
 // Reads the whole source, failing with kEntityTooLarge past max_bytes. For

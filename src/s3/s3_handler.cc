@@ -48,22 +48,6 @@ class CountingWriter : public http::ResponseWriter {
   uint64_t bytes_ = 0;
 };
 
-// Counts request payload bytes, for the request log.
-class CountingSource : public common::ByteSource {
- public:
-  explicit CountingSource(common::ByteSource& next) : next_(next) {}
-  common::Result<size_t> Read(std::span<char> out) override {
-    STRATA_ASSIGN_OR_RETURN(size_t n, next_.Read(out));
-    bytes_ += n;
-    return n;
-  }
-  uint64_t bytes() const { return bytes_; }
-
- private:
-  common::ByteSource& next_;
-  uint64_t bytes_ = 0;
-};
-
 }  // namespace
 
 S3Handler::S3Handler(S3Options options, const auth::SigV4Verifier& verifier,
@@ -95,7 +79,7 @@ void S3Handler::Handle(const http::Request& request, common::ByteSource& body,
                        http::ResponseWriter& response) {
   auto started = std::chrono::steady_clock::now();
   CountingWriter writer(response);
-  CountingSource counted_body(body);
+  common::CountingSource counted_body(body);
   Progress progress;
   common::Status status = Serve(request, counted_body, writer, progress);
   if (!status.ok()) {

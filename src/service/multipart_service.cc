@@ -7,6 +7,7 @@
 #include "common/hex.h"
 #include "service/byte_range.h"
 #include "service/content_md5.h"
+#include "service/md5_source.h"
 #include "service/object_service.h"
 #include "storage/dedup/manifest_source.h"
 
@@ -21,22 +22,6 @@ common::Status NoSuchUpload() {
                "The specified upload does not exist. The upload ID may be invalid, or the upload "
                "may have been aborted or completed.");
 }
-
-// Passes bytes through while computing their MD5, for the part's ETag.
-class Md5Source : public common::ByteSource {
- public:
-  explicit Md5Source(common::ByteSource& inner) : inner_(inner) {}
-  common::Result<size_t> Read(std::span<char> out) override {
-    STRATA_ASSIGN_OR_RETURN(size_t n, inner_.Read(out));
-    digest_.Update(std::string_view(out.data(), n));
-    return n;
-  }
-  std::string Finish() { return digest_.Finish(); }
-
- private:
-  common::ByteSource& inner_;
-  common::Digest digest_{common::Digest::Algorithm::kMd5};
-};
 
 // The entries of `manifest` covering bytes [offset, offset + length): whole
 // entries, or trimmed ones for the range's ends. No data moves.

@@ -5,6 +5,7 @@
 #include "common/hash.h"
 #include "common/hex.h"
 #include "service/content_md5.h"
+#include "service/md5_source.h"
 #include "storage/dedup/manifest_source.h"
 
 namespace strata::service {
@@ -12,22 +13,6 @@ namespace {
 
 using common::Code;
 using common::Error;
-
-// Passes bytes through while computing their MD5, for the ETag.
-class Md5Source : public common::ByteSource {
- public:
-  explicit Md5Source(common::ByteSource& inner) : inner_(inner) {}
-  common::Result<size_t> Read(std::span<char> out) override {
-    STRATA_ASSIGN_OR_RETURN(size_t n, inner_.Read(out));
-    digest_.Update(std::string_view(out.data(), n));
-    return n;
-  }
-  std::string Finish() { return digest_.Finish(); }
-
- private:
-  common::ByteSource& inner_;
-  common::Digest digest_{common::Digest::Algorithm::kMd5};
-};
 
 common::Status CheckUserMetadata(const meta::MetadataPairs& metadata) {
   size_t total = 0;

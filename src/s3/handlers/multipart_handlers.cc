@@ -135,20 +135,7 @@ common::Status HandleCompleteMultipartUpload(RequestContext& ctx, Services& serv
     if (part.sha256) entry.checksums.emplace_back("SHA256", *part.sha256);
     input.parts.push_back(std::move(entry));
   }
-  const http::Headers& headers = ctx.request.headers;
-  if (headers.Has("if-none-match")) {
-    if (headers.Get("if-none-match") != "*") {
-      return Error(Code::kNotImplemented, "If-None-Match only supports '*'");
-    }
-    input.condition.kind = meta::WriteCondition::Kind::kIfNoneMatchAny;
-  } else if (const std::string* if_match = headers.Find("if-match")) {
-    std::string_view etag = *if_match;
-    if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
-      etag = etag.substr(1, etag.size() - 2);
-    }
-    input.condition.kind = meta::WriteCondition::Kind::kIfMatch;
-    input.condition.etag = std::string(etag);
-  }
+  STRATA_ASSIGN_OR_RETURN(input.condition, ReadWriteCondition(ctx.request.headers));
   STRATA_ASSIGN_OR_RETURN(meta::ObjectRecord object, services.multipart.Complete(input));
   xml::CompleteMultipartUploadResult result;
   result.location = "/" + op.bucket + "/" + op.key;

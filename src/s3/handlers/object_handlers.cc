@@ -17,30 +17,6 @@ using common::Error;
 // hop to the connection) is small, small enough to bound memory per request.
 constexpr size_t kGetChunkBytes = 1 << 20;
 
-common::Result<meta::WriteCondition> ReadWriteCondition(const http::Headers& headers) {
-  meta::WriteCondition condition;
-  const std::string* if_none_match = headers.Find("if-none-match");
-  const std::string* if_match = headers.Find("if-match");
-  if (if_none_match && if_match) {
-    return Error(Code::kNotImplemented,
-                 "A header you provided implies functionality that is not implemented");
-  }
-  if (if_none_match) {
-    if (*if_none_match != "*") {
-      return Error(Code::kNotImplemented, "If-None-Match on PutObject only supports '*'");
-    }
-    condition.kind = meta::WriteCondition::Kind::kIfNoneMatchAny;
-  } else if (if_match) {
-    std::string_view etag = *if_match;
-    if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
-      etag = etag.substr(1, etag.size() - 2);
-    }
-    condition.kind = meta::WriteCondition::Kind::kIfMatch;
-    condition.etag = std::string(etag);
-  }
-  return condition;
-}
-
 common::Status StreamBody(RequestContext& ctx, common::ByteSource& body) {
   std::vector<char> buffer(kGetChunkBytes);
   while (true) {

@@ -29,6 +29,31 @@ constexpr std::pair<std::string_view, std::string_view> kResponseOverrides[] = {
 
 }  // namespace
 
+common::Result<meta::WriteCondition> ReadWriteCondition(const http::Headers& headers) {
+  meta::WriteCondition condition;
+  const std::string* if_none_match = headers.Find("if-none-match");
+  const std::string* if_match = headers.Find("if-match");
+  if (if_none_match && if_match) {
+    return common::Error(common::Code::kNotImplemented,
+                         "A header you provided implies functionality that is not implemented");
+  }
+  if (if_none_match) {
+    if (*if_none_match != "*") {
+      return common::Error(common::Code::kNotImplemented,
+                           "If-None-Match on a write only supports '*'");
+    }
+    condition.kind = meta::WriteCondition::Kind::kIfNoneMatchAny;
+  } else if (if_match) {
+    std::string_view etag = *if_match;
+    if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
+      etag = etag.substr(1, etag.size() - 2);
+    }
+    condition.kind = meta::WriteCondition::Kind::kIfMatch;
+    condition.etag = std::string(etag);
+  }
+  return condition;
+}
+
 std::string QuoteEtag(std::string_view etag) { return "\"" + std::string(etag) + "\""; }
 
 StoredHeaders ReadStoredHeaders(const http::Headers& headers) {

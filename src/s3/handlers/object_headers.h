@@ -32,6 +32,11 @@ void WriteObjectHeaders(const meta::ObjectRecord& object, const http::QueryParam
 service::ReadConditions ReadConditionHeaders(const http::Headers& headers,
                                              std::string_view prefix = "");
 
+// The conditional-write headers of PutObject and CompleteMultipartUpload:
+// If-None-Match: * (create only) or If-Match: <etag> (replace that version).
+// kNotImplemented for both at once or another If-None-Match value.
+common::Result<meta::WriteCondition> ReadWriteCondition(const http::Headers& headers);
+
 // "\"<etag>\"".
 std::string QuoteEtag(std::string_view etag);
 
