@@ -30,7 +30,7 @@ BUILD_PACKAGES=(
 PACKAGES=(
   "${BUILD_PACKAGES[@]}"
   # Integration tests: real clients against the real binary
-  python3 python3-pytest python3-boto3 python3-requests
+  python3 python3-pytest python3-boto3 python3-requests python3-prometheus-client
   awscli rclone s3cmd curl openssl
   # Deployment checks (scripts/check-deploy.sh): YAML parsing and linting
   python3-yaml yamllint

@@ -125,6 +125,67 @@ def test_open_by_default(own_server):
     assert r.headers["Content-Type"].startswith("text/plain; version=0.0.4")
 
 
+def test_scrape_parses_with_the_prometheus_parser(own_server):
+    """Not only our regex: the reference client's text parser (Debian's
+    python3-prometheus-client) reads every family, with the types we mean."""
+    from prometheus_client.parser import text_string_to_metric_families
+    server = own_server()
+    c = server.client("path")
+    c.create_bucket(Bucket="parsed")
+    c.put_object(Bucket="parsed", Key="k", Body=b"x" * 50_000)
+    with pytest.raises(ClientError):
+        c.get_object(Bucket="parsed", Key="missing")
+    r = scrape_response(server)
+    families = {f.name: f for f in text_string_to_metric_families(r.text)}
+    # The parser drops the _total suffix from counter family names.
+    expected = {"strata_http_requests": "counter",
+                "strata_http_request_duration_seconds": "histogram",
+                "strata_http_requests_in_flight": "gauge",
+                "strata_s3_errors": "counter",
+                "strata_meta_operation_duration_seconds": "histogram",
+                "strata_drive_online": "gauge",
+                "strata_logical_bytes": "gauge"}
+    for name, kind in expected.items():
+        assert name in families, f"{name} missing from the scrape"
+        assert families[name].type == kind, (name, families[name].type)
+    puts = [s for s in families["strata_http_requests"].samples
+            if s.labels.get("operation") == "PutObject" and s.name.endswith("_total")]
+    assert sum(s.value for s in puts) >= 1
+    errors = [s for s in families["strata_s3_errors"].samples
+              if s.labels.get("code") == "NoSuchKey" and s.name.endswith("_total")]
+    assert sum(s.value for s in errors) >= 1
+
+
+def test_request_log_lines_are_json_without_secrets(own_server):
+    """One JSON object per request line, with the fields operators filter on,
+    and neither the secret key nor a signature anywhere in the log."""
+    import json
+    server = own_server()
+    c = server.client("path")
+    c.create_bucket(Bucket="logged")
+    c.put_object(Bucket="logged", Key="a/b.txt", Body=b"hello")
+    with pytest.raises(ClientError):
+        c.get_object(Bucket="logged", Key="nope")
+    text = server.log_path.read_text(errors="replace")
+    assert server.secret_key not in text
+    assert "Signature=" not in text
+    requests_logged = []
+    for line in text.splitlines():
+        brace = line.find("{")
+        if brace < 0 or '"request_id"' not in line:
+            continue
+        entry = json.loads(line[brace:])
+        requests_logged.append(entry)
+        for field in ("request_id", "method", "operation", "status", "remote", "latency_ms",
+                      "bytes_in", "bytes_out"):
+            assert field in entry, (field, entry)
+    ops = {(e["operation"], e["status"]) for e in requests_logged}
+    assert ("PutObject", 200) in ops
+    assert ("GetObject", 404) in ops
+    missing = [e for e in requests_logged if e["operation"] == "GetObject"]
+    assert missing[-1].get("error") == "NoSuchKey"
+
+
 # --------------------------------------------------------------------------
 # Request metrics
 # --------------------------------------------------------------------------
