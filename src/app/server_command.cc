@@ -46,6 +46,7 @@ common::Result<std::unique_ptr<storage::ErasureChunkStore>> OpenChunkStore(
   storage::ErasureChunkStoreOptions options;
   options.data_shards = layout.data_shards;
   options.parity_shards = layout.parity_shards;
+  options.write_quorum = config.write_quorum;
   return storage::ErasureChunkStore::Open(DrivePaths(config), random, clock, options);
 }
 
@@ -101,7 +102,9 @@ int RunServer(const ServerConfig& config) {
   gc_options.grace = std::chrono::seconds(config.gc_grace_s);
   gc_options.upload_max_age = std::chrono::seconds(config.multipart_expiry_s);
   storage::GarbageCollector gc(timed_meta, **chunks, clock, gc_options);
-  storage::Healer healer(timed_meta, **chunks, clock, storage::HealerOptions{});
+  storage::HealerOptions healer_options;
+  healer_options.max_chunks_per_second = config.heal_rate;
+  storage::Healer healer(timed_meta, **chunks, clock, healer_options);
   storage::BackgroundOptions worker_options;
   worker_options.gc_interval = std::chrono::seconds(config.gc_interval_s);
   worker_options.heal_interval = std::chrono::seconds(config.heal_interval_s);

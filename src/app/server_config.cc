@@ -56,6 +56,16 @@ void AddServerFlags(CLI::App& sub, ServerConfig& config) {
                  "Seconds between full heal passes over every chunk (0: never)")
       ->envname("STRATA_HEAL_INTERVAL")
       ->check(CLI::NonNegativeNumber);
+  sub.add_option("--write-quorum", config.write_quorum,
+                 "Shards that must be durable for a chunk write (0: K, or K+1 when K = M; at most "
+                 "K+M)")
+      ->envname("STRATA_WRITE_QUORUM")
+      ->check(CLI::Range(0, 255));
+  sub.add_option("--heal-rate", config.heal_rate,
+                 "Chunks per second the healer may check and repair, so foreground latency holds "
+                 "(0: unlimited)")
+      ->envname("STRATA_HEAL_RATE")
+      ->check(CLI::NonNegativeNumber);
   sub.add_option("--multipart-expiry", config.multipart_expiry_s,
                  "Seconds after which an unfinished multipart upload is aborted (0: never)")
       ->envname("STRATA_MULTIPART_EXPIRY")

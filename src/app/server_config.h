@@ -35,6 +35,8 @@ struct ServerConfig {
   int64_t gc_interval_s = 300;                 // between GC passes; 0: only when asked
   int64_t heal_interval_s = 24 * 3600;         // between full heal passes; 0: only when asked
   int64_t multipart_expiry_s = 7 * 24 * 3600;  // unfinished uploads older are aborted; 0: never
+  int write_quorum = 0;       // shards durable per chunk write; 0: K (K+1 when K == M)
+  double heal_rate = 50;      // chunks healed per second at most; 0: unlimited
   std::string metrics_token;  // "" : /_strata/metrics is open; else Bearer token required
 };
 

@@ -11,6 +11,7 @@ import os
 import re
 import secrets
 import shutil
+import time
 
 import pytest
 import requests
@@ -166,7 +167,14 @@ def test_request_log_lines_are_json_without_secrets(own_server):
     c.put_object(Bucket="logged", Key="a/b.txt", Body=b"hello")
     with pytest.raises(ClientError):
         c.get_object(Bucket="logged", Key="nope")
-    text = server.log_path.read_text(errors="replace")
+    # The line is written once the response is sent: wait for it.
+    deadline = time.monotonic() + 10
+    text = ""
+    while time.monotonic() < deadline:
+        text = server.log_path.read_text(errors="replace")
+        if '"operation":"GetObject"' in text:
+            break
+        time.sleep(0.05)
     assert server.secret_key not in text
     assert "Signature=" not in text
     requests_logged = []
@@ -206,10 +214,21 @@ def test_request_metrics_by_operation_and_status(metered, token):
     # Not even parsed (bucket names are at least 3 characters): "Unknown".
     r = requests.get(metered.endpoint + "/ab", timeout=TIMEOUT)
     assert r.status_code == 400 and b"InvalidBucketName" in r.content
-    after = scrape(metered, token)
 
     def delta(name, **labels):
         return value(after, name, **labels) - value(before, name, **labels)
+
+    # A request is counted once its response is sent, so the client can see
+    # the answer a moment before the counter moves: scrape until it has.
+    deadline = time.monotonic() + 10
+    while True:
+        after = scrape(metered, token)
+        settled = all(delta("strata_http_requests_total", operation=op, status_class=cls) >= 1
+                      for op, cls in (("Unknown", "4xx"), ("GetObject", "4xx"),
+                                      ("GetObject", "2xx")))
+        if settled or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
 
     total = "strata_http_requests_total"
     assert delta(total, operation="PutObject", status_class="2xx") == 2
