@@ -14,6 +14,11 @@ common::Status ReplyXml(RequestContext& ctx, std::string xml, int status, http::
   return Reply(ctx, status, std::move(headers), std::move(xml));
 }
 
+std::string QueryParam(const http::QueryParams& query, std::string_view name) {
+  const std::string* v = http::FindParam(query, name);
+  return v ? *v : "";
+}
+
 common::Result<std::string> ReadXmlBody(RequestContext& ctx, size_t max_bytes) {
   auto body = common::ReadAll(ctx.body, max_bytes);
   if (!body.ok() && body.status().code() == common::Code::kEntityTooLarge) {

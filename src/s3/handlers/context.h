@@ -41,6 +41,9 @@ common::Status Reply(RequestContext& ctx, int status, http::Headers headers = {}
 common::Status ReplyXml(RequestContext& ctx, std::string xml, int status = 200,
                         http::Headers headers = {});
 
+// A query parameter's decoded value; "" when absent.
+std::string QueryParam(const http::QueryParams& query, std::string_view name);
+
 // Reads a small XML request body, failing past max_bytes.
 common::Result<std::string> ReadXmlBody(RequestContext& ctx, size_t max_bytes = 4 << 20);
 

@@ -14,11 +14,6 @@ using common::Error;
 
 constexpr int kMaxKeysLimit = 1000;
 
-std::string Param(const http::QueryParams& query, std::string_view name) {
-  const std::string* v = http::FindParam(query, name);
-  return v ? *v : "";
-}
-
 // max-keys: default and ceiling 1000. ParseEndpoint has already rejected
 // values that are not non-negative integers.
 int MaxKeys(const http::QueryParams& query) {
@@ -47,8 +42,8 @@ common::Result<std::string> DecodeToken(std::string_view token) {
 
 meta::ListQuery BaseQuery(const http::QueryParams& params) {
   meta::ListQuery query;
-  query.prefix = Param(params, "prefix");
-  query.delimiter = Param(params, "delimiter");
+  query.prefix = QueryParam(params, "prefix");
+  query.delimiter = QueryParam(params, "delimiter");
   query.max_keys = MaxKeys(params);
   return query;
 }
@@ -75,7 +70,7 @@ std::vector<xml::ObjectSummary> Summaries(const meta::ListPage& page, bool with_
 common::Status HandleListObjects(RequestContext& ctx, Services& services,
                                  const op::ListObjects& op) {
   meta::ListQuery query = BaseQuery(ctx.query);
-  query.start_after = Param(ctx.query, "marker");
+  query.start_after = QueryParam(ctx.query, "marker");
   STRATA_ASSIGN_OR_RETURN(meta::ListPage page, services.objects.List(op.bucket, query));
   xml::ListBucketResult result;
   result.name = op.bucket;
@@ -84,7 +79,7 @@ common::Status HandleListObjects(RequestContext& ctx, Services& services,
   result.delimiter = query.delimiter;
   result.max_keys = query.max_keys;
   result.is_truncated = page.truncated;
-  result.url_encoding = Param(ctx.query, "encoding-type") == "url";
+  result.url_encoding = QueryParam(ctx.query, "encoding-type") == "url";
   result.contents = Summaries(page, /*with_owner=*/true, ctx.user);
   result.common_prefixes = std::move(page.common_prefixes);
   if (page.truncated) result.next_marker = page.last_entry;
@@ -94,7 +89,7 @@ common::Status HandleListObjects(RequestContext& ctx, Services& services,
 common::Status HandleListObjectsV2(RequestContext& ctx, Services& services,
                                    const op::ListObjectsV2& op) {
   meta::ListQuery query = BaseQuery(ctx.query);
-  std::string start_after = Param(ctx.query, "start-after");
+  std::string start_after = QueryParam(ctx.query, "start-after");
   const std::string* token = http::FindParam(ctx.query, "continuation-token");
   if (token) {
     STRATA_ASSIGN_OR_RETURN(query.start_after, DecodeToken(*token));
@@ -112,8 +107,8 @@ common::Status HandleListObjectsV2(RequestContext& ctx, Services& services,
   result.delimiter = query.delimiter;
   result.max_keys = query.max_keys;
   result.is_truncated = page.truncated;
-  result.url_encoding = Param(ctx.query, "encoding-type") == "url";
-  result.fetch_owner = http::EqualsIgnoreCase(Param(ctx.query, "fetch-owner"), "true");
+  result.url_encoding = QueryParam(ctx.query, "encoding-type") == "url";
+  result.fetch_owner = http::EqualsIgnoreCase(QueryParam(ctx.query, "fetch-owner"), "true");
   result.contents = Summaries(page, result.fetch_owner, ctx.user);
   result.common_prefixes = std::move(page.common_prefixes);
   if (page.truncated) result.next_continuation_token = EncodeToken(page.last_entry);

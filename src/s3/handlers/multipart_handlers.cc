@@ -31,11 +31,6 @@ common::Result<int> IntParam(const http::QueryParams& query, std::string_view na
   return static_cast<int>(std::min<int64_t>(n, limit));
 }
 
-std::string Param(const http::QueryParams& query, std::string_view name) {
-  const std::string* v = http::FindParam(query, name);
-  return v ? *v : "";
-}
-
 xml::Checksum XmlChecksum(const meta::StoredChecksum& checksum) {
   return {checksum.algorithm, checksum.value};
 }
@@ -190,11 +185,11 @@ common::Status HandleListParts(RequestContext& ctx, Services& services, const op
 common::Status HandleListMultipartUploads(RequestContext& ctx, Services& services,
                                           const op::ListMultipartUploads& op) {
   meta::ListUploadsQuery query;
-  query.prefix = Param(ctx.query, "prefix");
-  query.delimiter = Param(ctx.query, "delimiter");
-  query.key_marker = Param(ctx.query, "key-marker");
+  query.prefix = QueryParam(ctx.query, "prefix");
+  query.delimiter = QueryParam(ctx.query, "delimiter");
+  query.key_marker = QueryParam(ctx.query, "key-marker");
   // S3 ignores upload-id-marker without key-marker.
-  if (!query.key_marker.empty()) query.upload_id_marker = Param(ctx.query, "upload-id-marker");
+  if (!query.key_marker.empty()) query.upload_id_marker = QueryParam(ctx.query, "upload-id-marker");
   STRATA_ASSIGN_OR_RETURN(query.max_uploads,
                           IntParam(ctx.query, "max-uploads", kListLimit, kListLimit));
   STRATA_ASSIGN_OR_RETURN(meta::ListUploadsPage page,
@@ -209,7 +204,7 @@ common::Status HandleListMultipartUploads(RequestContext& ctx, Services& service
   result.delimiter = query.delimiter;
   result.max_uploads = query.max_uploads;
   result.is_truncated = page.truncated;
-  result.url_encoding = Param(ctx.query, "encoding-type") == "url";
+  result.url_encoding = QueryParam(ctx.query, "encoding-type") == "url";
   for (const auto& upload : page.uploads) {
     xml::UploadSummary summary;
     summary.key = upload.key;
