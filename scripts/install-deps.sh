@@ -26,6 +26,7 @@ BUILD_PACKAGES=(
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libisal-dev libxxhash-dev prometheus-cpp-dev
+  libargon2-dev libpq-dev libhiredis-dev
 )
 PACKAGES=(
   "${BUILD_PACKAGES[@]}"
@@ -36,6 +37,8 @@ PACKAGES=(
   python3-yaml yamllint
   # Node SDK tests (tests/node, @aws-sdk/client-s3 v3 needs Node >= 20)
   nodejs
+  # Metadata backends the tests start on loopback in temporary folders
+  postgresql redis-server
 )
 
 if [ "$BUILD_ONLY" -eq 1 ]; then PACKAGES=("${BUILD_PACKAGES[@]}"); fi

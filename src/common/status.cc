@@ -110,6 +110,18 @@ std::string_view CodeName(Code code) {
       return "MissingSecurityHeader";
     case Code::kInvalidContentSha256:
       return "InvalidContentSha256";
+    case Code::kNoSuchBucketPolicy:
+      return "NoSuchBucketPolicy";
+    case Code::kNoSuchEntity:
+      return "NoSuchEntity";
+    case Code::kEntityAlreadyExists:
+      return "EntityAlreadyExists";
+    case Code::kDeleteConflict:
+      return "DeleteConflict";
+    case Code::kInvalidToken:
+      return "InvalidToken";
+    case Code::kTooManyRequests:
+      return "TooManyRequests";
   }
   return "Unknown";
 }

@@ -71,6 +71,13 @@ enum class Code {
   kContentSha256Mismatch,
   kMissingSecurityHeader,
   kInvalidContentSha256,
+  // Identity (admin API and bucket policies).
+  kNoSuchBucketPolicy,
+  kNoSuchEntity,  // a user, group, access key or policy that does not exist
+  kEntityAlreadyExists,
+  kDeleteConflict,   // a policy still attached, a group still holding members
+  kInvalidToken,     // a bearer token that is missing, malformed, expired or revoked
+  kTooManyRequests,  // failed logins past the rate limit
 };
 
 // Stable lower-level name of a code, for logs and tests ("NoSuchKey").

@@ -21,6 +21,9 @@ struct Bucket {
   std::string region;  // LocationConstraint given at creation; "" for the default
   std::string owner;   // user id of the creator
   int64_t created_ms = 0;
+  // The bucket policy (AWS policy JSON, validated before it is stored); ""
+  // for none.
+  std::string policy;
 };
 
 using MetadataPairs = std::vector<std::pair<std::string, std::string>>;
@@ -190,6 +193,8 @@ class MetaStore {
   virtual common::Result<std::vector<Bucket>> ListBuckets() = 0;
   // kNoSuchBucket; kBucketNotEmpty while any object remains.
   virtual common::Status DeleteBucket(std::string_view name) = 0;
+  // Replaces the bucket's policy ("" removes it). kNoSuchBucket.
+  virtual common::Status SetBucketPolicy(std::string_view name, std::string_view policy) = 0;
 
   // kNoSuchBucket, kNoSuchKey.
   virtual common::Result<ObjectRecord> GetObject(std::string_view bucket, std::string_view key) = 0;

@@ -223,6 +223,23 @@ TEST_P(MetaStoreContractTest, CreateExistingBucketFailsByOwner) {
   EXPECT_EQ(bucket.owner, "alice");
 }
 
+TEST_P(MetaStoreContractTest, BucketPolicySetReplaceRemove) {
+  STRATA_ASSERT_OK(store().CreateBucket(MakeBucket("open")));
+  STRATA_ASSERT_OK_AND_ASSIGN(Bucket fresh, store().GetBucket("open"));
+  EXPECT_EQ(fresh.policy, "");
+  const std::string policy = R"({"Version":"2012-10-17","Statement":[]})";
+  STRATA_ASSERT_OK(store().SetBucketPolicy("open", policy));
+  STRATA_ASSERT_OK_AND_ASSIGN(Bucket with, store().GetBucket("open"));
+  EXPECT_EQ(with.policy, policy);
+  STRATA_ASSERT_OK_AND_ASSIGN(std::vector<Bucket> listed, store().ListBuckets());
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].policy, policy);
+  STRATA_ASSERT_OK(store().SetBucketPolicy("open", ""));
+  STRATA_ASSERT_OK_AND_ASSIGN(Bucket without, store().GetBucket("open"));
+  EXPECT_EQ(without.policy, "");
+  STRATA_EXPECT_CODE(store().SetBucketPolicy("nope", policy), Code::kNoSuchBucket);
+}
+
 TEST_P(MetaStoreContractTest, GetMissingBucket) {
   STRATA_EXPECT_CODE(store().GetBucket("nope"), Code::kNoSuchBucket);
 }

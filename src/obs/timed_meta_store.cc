@@ -29,6 +29,10 @@ common::Status TimedMetaStore::DeleteBucket(std::string_view name) {
   return Timed("DeleteBucket", [&] { return next_.DeleteBucket(name); });
 }
 
+common::Status TimedMetaStore::SetBucketPolicy(std::string_view name, std::string_view policy) {
+  return Timed("SetBucketPolicy", [&] { return next_.SetBucketPolicy(name, policy); });
+}
+
 common::Result<meta::ObjectRecord> TimedMetaStore::GetObject(std::string_view bucket,
                                                              std::string_view key) {
   return Timed("GetObject", [&] { return next_.GetObject(bucket, key); });
@@ -129,6 +133,150 @@ common::Result<std::vector<meta::ChunkInfo>> TimedMetaStore::ListChunks(std::str
 
 common::Result<meta::StorageStats> TimedMetaStore::GetStorageStats() {
   return Timed("GetStorageStats", [&] { return next_.GetStorageStats(); });
+}
+
+// --- IdentityStore ---
+
+common::Status TimedMetaStore::CreateUser(const meta::User& user) {
+  return Timed("CreateUser", [&] { return identity_.CreateUser(user); });
+}
+
+common::Result<meta::User> TimedMetaStore::GetUser(std::string_view user_id) {
+  return Timed("GetUser", [&] { return identity_.GetUser(user_id); });
+}
+
+common::Result<meta::User> TimedMetaStore::GetUserByName(std::string_view name) {
+  return Timed("GetUserByName", [&] { return identity_.GetUserByName(name); });
+}
+
+common::Result<std::vector<meta::User>> TimedMetaStore::ListUsers() {
+  return Timed("ListUsers", [&] { return identity_.ListUsers(); });
+}
+
+common::Status TimedMetaStore::UpdateUser(const meta::User& user) {
+  return Timed("UpdateUser", [&] { return identity_.UpdateUser(user); });
+}
+
+common::Status TimedMetaStore::DeleteUser(std::string_view user_id) {
+  return Timed("DeleteUser", [&] { return identity_.DeleteUser(user_id); });
+}
+
+common::Status TimedMetaStore::CreateAccessKey(const meta::AccessKey& key) {
+  return Timed("CreateAccessKey", [&] { return identity_.CreateAccessKey(key); });
+}
+
+common::Result<meta::AccessKey> TimedMetaStore::GetAccessKey(std::string_view access_key) {
+  return Timed("GetAccessKey", [&] { return identity_.GetAccessKey(access_key); });
+}
+
+common::Result<std::vector<meta::AccessKey>> TimedMetaStore::ListAccessKeys(
+    std::string_view user_id) {
+  return Timed("ListAccessKeys", [&] { return identity_.ListAccessKeys(user_id); });
+}
+
+common::Status TimedMetaStore::SetAccessKeyDisabled(std::string_view access_key, bool disabled) {
+  return Timed("SetAccessKeyDisabled",
+               [&] { return identity_.SetAccessKeyDisabled(access_key, disabled); });
+}
+
+common::Status TimedMetaStore::DeleteAccessKey(std::string_view access_key) {
+  return Timed("DeleteAccessKey", [&] { return identity_.DeleteAccessKey(access_key); });
+}
+
+common::Status TimedMetaStore::CreateGroup(const meta::Group& group) {
+  return Timed("CreateGroup", [&] { return identity_.CreateGroup(group); });
+}
+
+common::Result<meta::Group> TimedMetaStore::GetGroup(std::string_view name) {
+  return Timed("GetGroup", [&] { return identity_.GetGroup(name); });
+}
+
+common::Result<std::vector<meta::Group>> TimedMetaStore::ListGroups() {
+  return Timed("ListGroups", [&] { return identity_.ListGroups(); });
+}
+
+common::Status TimedMetaStore::DeleteGroup(std::string_view name) {
+  return Timed("DeleteGroup", [&] { return identity_.DeleteGroup(name); });
+}
+
+common::Status TimedMetaStore::AddGroupMember(std::string_view group, std::string_view user_id) {
+  return Timed("AddGroupMember", [&] { return identity_.AddGroupMember(group, user_id); });
+}
+
+common::Status TimedMetaStore::RemoveGroupMember(std::string_view group, std::string_view user_id) {
+  return Timed("RemoveGroupMember", [&] { return identity_.RemoveGroupMember(group, user_id); });
+}
+
+common::Result<std::vector<std::string>> TimedMetaStore::ListGroupMembers(std::string_view group) {
+  return Timed("ListGroupMembers", [&] { return identity_.ListGroupMembers(group); });
+}
+
+common::Result<std::vector<std::string>> TimedMetaStore::ListUserGroups(std::string_view user_id) {
+  return Timed("ListUserGroups", [&] { return identity_.ListUserGroups(user_id); });
+}
+
+common::Status TimedMetaStore::PutPolicy(const meta::StoredPolicy& policy) {
+  return Timed("PutPolicy", [&] { return identity_.PutPolicy(policy); });
+}
+
+common::Result<meta::StoredPolicy> TimedMetaStore::GetPolicy(std::string_view name) {
+  return Timed("GetPolicy", [&] { return identity_.GetPolicy(name); });
+}
+
+common::Result<std::vector<meta::StoredPolicy>> TimedMetaStore::ListPolicies() {
+  return Timed("ListPolicies", [&] { return identity_.ListPolicies(); });
+}
+
+common::Status TimedMetaStore::DeletePolicy(std::string_view name) {
+  return Timed("DeletePolicy", [&] { return identity_.DeletePolicy(name); });
+}
+
+common::Status TimedMetaStore::AttachPolicy(const meta::PolicyAttachment& attachment) {
+  return Timed("AttachPolicy", [&] { return identity_.AttachPolicy(attachment); });
+}
+
+common::Status TimedMetaStore::DetachPolicy(const meta::PolicyAttachment& attachment) {
+  return Timed("DetachPolicy", [&] { return identity_.DetachPolicy(attachment); });
+}
+
+common::Result<std::vector<std::string>> TimedMetaStore::ListAttachedPolicies(
+    meta::PrincipalKind kind, std::string_view principal) {
+  return Timed("ListAttachedPolicies",
+               [&] { return identity_.ListAttachedPolicies(kind, principal); });
+}
+
+common::Result<std::vector<meta::PolicyAttachment>> TimedMetaStore::ListPolicyAttachments(
+    std::string_view policy) {
+  return Timed("ListPolicyAttachments", [&] { return identity_.ListPolicyAttachments(policy); });
+}
+
+common::Result<std::vector<std::string>> TimedMetaStore::EffectivePolicyNames(
+    std::string_view user_id) {
+  return Timed("EffectivePolicyNames", [&] { return identity_.EffectivePolicyNames(user_id); });
+}
+
+common::Status TimedMetaStore::CreateRefreshToken(const meta::RefreshToken& token) {
+  return Timed("CreateRefreshToken", [&] { return identity_.CreateRefreshToken(token); });
+}
+
+common::Result<meta::RefreshToken> TimedMetaStore::SpendRefreshToken(std::string_view token_hash,
+                                                                     int64_t now_ms) {
+  return Timed("SpendRefreshToken",
+               [&] { return identity_.SpendRefreshToken(token_hash, now_ms); });
+}
+
+common::Status TimedMetaStore::RevokeRefreshFamily(std::string_view family_id) {
+  return Timed("RevokeRefreshFamily", [&] { return identity_.RevokeRefreshFamily(family_id); });
+}
+
+common::Status TimedMetaStore::RevokeUserRefreshTokens(std::string_view user_id) {
+  return Timed("RevokeUserRefreshTokens",
+               [&] { return identity_.RevokeUserRefreshTokens(user_id); });
+}
+
+common::Result<uint64_t> TimedMetaStore::DeleteExpiredRefreshTokens(int64_t now_ms) {
+  return Timed("DeleteExpiredRefreshTokens",
+               [&] { return identity_.DeleteExpiredRefreshTokens(now_ms); });
 }
 
 }  // namespace strata::obs

@@ -9,6 +9,7 @@
 // only.
 #pragma once
 
+#include "meta/identity_store.h"
 #include "meta/meta_store.h"
 #include "obs/metrics.h"
 
@@ -16,14 +17,18 @@ namespace strata::obs {
 
 // Thread-safe exactly when `next` is (Metrics is). next and metrics must
 // outlive this object.
-class TimedMetaStore : public meta::MetaStore {
+class TimedMetaStore : public meta::MetaStore, public meta::IdentityStore {
  public:
-  TimedMetaStore(meta::MetaStore& next, Metrics& metrics) : next_(next), metrics_(metrics) {}
+  // `identity` is usually the same object as `next` (every MetaStore
+  // implementation is also the IdentityStore of its database).
+  TimedMetaStore(meta::MetaStore& next, meta::IdentityStore& identity, Metrics& metrics)
+      : next_(next), identity_(identity), metrics_(metrics) {}
 
   common::Status CreateBucket(const meta::Bucket& bucket) override;
   common::Result<meta::Bucket> GetBucket(std::string_view name) override;
   common::Result<std::vector<meta::Bucket>> ListBuckets() override;
   common::Status DeleteBucket(std::string_view name) override;
+  common::Status SetBucketPolicy(std::string_view name, std::string_view policy) override;
 
   common::Result<meta::ObjectRecord> GetObject(std::string_view bucket,
                                                std::string_view key) override;
@@ -68,12 +73,51 @@ class TimedMetaStore : public meta::MetaStore {
                                                           size_t limit) override;
   common::Result<meta::StorageStats> GetStorageStats() override;
 
+  // IdentityStore.
+  common::Status CreateUser(const meta::User& user) override;
+  common::Result<meta::User> GetUser(std::string_view user_id) override;
+  common::Result<meta::User> GetUserByName(std::string_view name) override;
+  common::Result<std::vector<meta::User>> ListUsers() override;
+  common::Status UpdateUser(const meta::User& user) override;
+  common::Status DeleteUser(std::string_view user_id) override;
+  common::Status CreateAccessKey(const meta::AccessKey& key) override;
+  common::Result<meta::AccessKey> GetAccessKey(std::string_view access_key) override;
+  common::Result<std::vector<meta::AccessKey>> ListAccessKeys(std::string_view user_id) override;
+  common::Status SetAccessKeyDisabled(std::string_view access_key, bool disabled) override;
+  common::Status DeleteAccessKey(std::string_view access_key) override;
+  common::Status CreateGroup(const meta::Group& group) override;
+  common::Result<meta::Group> GetGroup(std::string_view name) override;
+  common::Result<std::vector<meta::Group>> ListGroups() override;
+  common::Status DeleteGroup(std::string_view name) override;
+  common::Status AddGroupMember(std::string_view group, std::string_view user_id) override;
+  common::Status RemoveGroupMember(std::string_view group, std::string_view user_id) override;
+  common::Result<std::vector<std::string>> ListGroupMembers(std::string_view group) override;
+  common::Result<std::vector<std::string>> ListUserGroups(std::string_view user_id) override;
+  common::Status PutPolicy(const meta::StoredPolicy& policy) override;
+  common::Result<meta::StoredPolicy> GetPolicy(std::string_view name) override;
+  common::Result<std::vector<meta::StoredPolicy>> ListPolicies() override;
+  common::Status DeletePolicy(std::string_view name) override;
+  common::Status AttachPolicy(const meta::PolicyAttachment& attachment) override;
+  common::Status DetachPolicy(const meta::PolicyAttachment& attachment) override;
+  common::Result<std::vector<std::string>> ListAttachedPolicies(
+      meta::PrincipalKind kind, std::string_view principal) override;
+  common::Result<std::vector<meta::PolicyAttachment>> ListPolicyAttachments(
+      std::string_view policy) override;
+  common::Result<std::vector<std::string>> EffectivePolicyNames(std::string_view user_id) override;
+  common::Status CreateRefreshToken(const meta::RefreshToken& token) override;
+  common::Result<meta::RefreshToken> SpendRefreshToken(std::string_view token_hash,
+                                                       int64_t now_ms) override;
+  common::Status RevokeRefreshFamily(std::string_view family_id) override;
+  common::Status RevokeUserRefreshTokens(std::string_view user_id) override;
+  common::Result<uint64_t> DeleteExpiredRefreshTokens(int64_t now_ms) override;
+
  private:
   // Calls fn() and records its duration under `operation`.
   template <class Fn>
   auto Timed(std::string_view operation, Fn&& fn);
 
   meta::MetaStore& next_;
+  meta::IdentityStore& identity_;
   Metrics& metrics_;
 };
 

@@ -19,13 +19,13 @@ using ::testing::HasSubstr;
 // factory. The holder is a base listed first, so it is built before (and
 // destroyed after) the decorator that refers to it.
 struct Owned {
-  std::unique_ptr<meta::MetaStore> inner;
+  std::unique_ptr<meta::sqlite::SqliteMetaStore> inner;
   Metrics metrics;
 };
 class OwningTimedStore : private Owned, public TimedMetaStore {
  public:
-  explicit OwningTimedStore(std::unique_ptr<meta::MetaStore> store)
-      : Owned{std::move(store), {}}, TimedMetaStore(*Owned::inner, Owned::metrics) {}
+  explicit OwningTimedStore(std::unique_ptr<meta::sqlite::SqliteMetaStore> store)
+      : Owned{std::move(store), {}}, TimedMetaStore(*Owned::inner, *Owned::inner, Owned::metrics) {}
 };
 
 common::Result<std::unique_ptr<meta::MetaStore>> MakeTimedSqlite(const std::filesystem::path& dir) {
@@ -52,7 +52,7 @@ class TimedMetaStoreTest : public ::testing::Test {
     auto store = meta::sqlite::SqliteMetaStore::Open((dir_ / "meta.db").string());
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     inner_ = std::move(store).value();
-    timed_ = std::make_unique<TimedMetaStore>(*inner_, metrics_);
+    timed_ = std::make_unique<TimedMetaStore>(*inner_, *inner_, metrics_);
   }
   void TearDown() override {
     timed_.reset();
@@ -62,7 +62,7 @@ class TimedMetaStoreTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   Metrics metrics_;
-  std::unique_ptr<meta::MetaStore> inner_;
+  std::unique_ptr<meta::sqlite::SqliteMetaStore> inner_;
   std::unique_ptr<TimedMetaStore> timed_;
 };
 

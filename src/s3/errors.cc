@@ -178,6 +178,22 @@ S3ErrorInfo ToS3Error(Code code) {
               "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, "
               "STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or "
               "a valid sha256 value."};
+
+    // Identity.
+    case Code::kNoSuchBucketPolicy:
+      return {"NoSuchBucketPolicy", 404, "The bucket policy does not exist"};
+    case Code::kNoSuchEntity:
+      // IAM's code for a user, group, key or policy that is not there.
+      return {"NoSuchEntity", 404, "The requested entity does not exist."};
+    case Code::kEntityAlreadyExists:
+      return {"EntityAlreadyExists", 409, "The entity already exists."};
+    case Code::kDeleteConflict:
+      return {"DeleteConflict", 409,
+              "The entity cannot be deleted while it is attached or has members."};
+    case Code::kInvalidToken:
+      return {"InvalidToken", 401, "The provided token is malformed or otherwise invalid."};
+    case Code::kTooManyRequests:
+      return {"TooManyRequests", 429, "Too many failed attempts; try again later."};
   }
   // Only reachable with a value outside the enum (a cast): internal by default.
   return ToS3Error(Code::kInternal);

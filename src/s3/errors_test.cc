@@ -14,7 +14,7 @@ using common::Status;
 
 // The last enumerator of common::Code. When a code is added after it, the
 // switch in errors.cc stops compiling first; then move this along.
-constexpr Code kLastCode = Code::kInvalidContentSha256;
+constexpr Code kLastCode = Code::kTooManyRequests;
 
 TEST(ToS3ErrorTest, EveryCodeMapsToAnS3Error) {
   for (int i = static_cast<int>(Code::kOk) + 1; i <= static_cast<int>(kLastCode); ++i) {
@@ -102,6 +102,12 @@ TEST(ToS3ErrorTest, MatchesAws) {
       {Code::kContentSha256Mismatch, "XAmzContentSHA256Mismatch", 400},
       {Code::kMissingSecurityHeader, "MissingSecurityHeader", 400},
       {Code::kInvalidContentSha256, "InvalidArgument", 400},
+      {Code::kNoSuchBucketPolicy, "NoSuchBucketPolicy", 404},
+      {Code::kNoSuchEntity, "NoSuchEntity", 404},
+      {Code::kEntityAlreadyExists, "EntityAlreadyExists", 409},
+      {Code::kDeleteConflict, "DeleteConflict", 409},
+      {Code::kInvalidToken, "InvalidToken", 401},
+      {Code::kTooManyRequests, "TooManyRequests", 429},
   };
   for (const Expected& expected : kTable) {
     SCOPED_TRACE(std::string(common::CodeName(expected.code)));

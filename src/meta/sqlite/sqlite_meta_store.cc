@@ -28,12 +28,13 @@ using internal::Statement;
 using internal::Transaction;
 
 constexpr std::string_view kSelectBucket =
-    "SELECT name, region, owner, created_ms FROM buckets WHERE name = ?1";
+    "SELECT name, region, owner, created_ms, policy FROM buckets WHERE name = ?1";
 constexpr std::string_view kSelectBuckets =
-    "SELECT name, region, owner, created_ms FROM buckets ORDER BY name";
+    "SELECT name, region, owner, created_ms, policy FROM buckets ORDER BY name";
 constexpr std::string_view kInsertBucket =
-    "INSERT INTO buckets (name, region, owner, created_ms) VALUES (?1, ?2, ?3, ?4)";
+    "INSERT INTO buckets (name, region, owner, created_ms, policy) VALUES (?1, ?2, ?3, ?4, ?5)";
 constexpr std::string_view kDeleteBucket = "DELETE FROM buckets WHERE name = ?1";
+constexpr std::string_view kSetBucketPolicy = "UPDATE buckets SET policy = ?2 WHERE name = ?1";
 
 #define STRATA_CHUNK_COLUMNS "hash, location, data_shards, parity_shards, size"
 // GC's scan: a walk of the partial index chunks_unreferenced.
@@ -63,7 +64,8 @@ Bucket ReadBucket(const Statement& row) {
   return Bucket{.name = std::string(row.ColumnText(0)),
                 .region = std::string(row.ColumnText(1)),
                 .owner = std::string(row.ColumnText(2)),
-                .created_ms = row.ColumnInt(3)};
+                .created_ms = row.ColumnInt(3),
+                .policy = std::string(row.ColumnText(4))};
 }
 
 common::Result<std::optional<Bucket>> FindBucket(Connection& connection, std::string_view name) {
@@ -125,6 +127,7 @@ common::Status SqliteMetaStore::CreateBucket(const Bucket& bucket) {
     insert.Bind(2, bucket.region);
     insert.Bind(3, bucket.owner);
     insert.Bind(4, bucket.created_ms);
+    insert.Bind(5, bucket.policy);
     STRATA_RETURN_IF_ERROR(insert.Run());
   }
   return txn.Commit();
@@ -169,6 +172,20 @@ common::Status SqliteMetaStore::DeleteBucket(std::string_view name) {
     STRATA_ASSIGN_OR_RETURN(Statement del, writer_->Prepare(kDeleteBucket));
     del.Bind(1, name);
     STRATA_RETURN_IF_ERROR(del.Run());
+  }
+  return txn.Commit();
+}
+
+common::Status SqliteMetaStore::SetBucketPolicy(std::string_view name, std::string_view policy) {
+  std::lock_guard lock(write_mu_);
+  Transaction txn(*writer_);
+  STRATA_RETURN_IF_ERROR(txn.Begin(Transaction::Mode::kWrite));
+  STRATA_RETURN_IF_ERROR(CheckBucketExists(*writer_, name));
+  {
+    STRATA_ASSIGN_OR_RETURN(Statement update, writer_->Prepare(kSetBucketPolicy));
+    update.Bind(1, name);
+    update.Bind(2, policy);
+    STRATA_RETURN_IF_ERROR(update.Run());
   }
   return txn.Commit();
 }

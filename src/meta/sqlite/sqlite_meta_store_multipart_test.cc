@@ -275,7 +275,7 @@ TEST_F(SqliteMultipartTest, MigratesAVersion2Database) {
   auto store = OpenOrDie();
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(RawDb(path_).Column("SELECT version FROM schema_migrations ORDER BY version"),
-            (Strings{"1", "2", "3"}));
+            (Strings{"1", "2", "3", "4"}));
   STRATA_ASSERT_OK_AND_ASSIGN(ObjectRecord got, store->GetObject("b", "k"));
   ObjectRecord expected = object;
   expected.checksum = {};

@@ -45,10 +45,13 @@ TEST_F(SqliteMetaStoreTest, CreatesWalDatabaseWithSchema) {
   RawDb raw(path_);
   EXPECT_EQ(raw.Column("PRAGMA journal_mode"), std::vector<std::string>{"wal"});
   EXPECT_EQ(raw.Column("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"),
-            (std::vector<std::string>{"buckets", "chunks", "multipart_parts", "multipart_uploads",
-                                      "objects", "schema_migrations"}));
-  EXPECT_EQ(raw.Column("SELECT version || ':' || name FROM schema_migrations ORDER BY version"),
-            (std::vector<std::string>{"1:buckets_objects", "2:chunks", "3:multipart"}));
+            (std::vector<std::string>{"access_keys", "buckets", "chunks", "group_members", "groups",
+                                      "multipart_parts", "multipart_uploads", "objects", "policies",
+                                      "policy_attachments", "refresh_tokens", "schema_migrations",
+                                      "users"}));
+  EXPECT_EQ(
+      raw.Column("SELECT version || ':' || name FROM schema_migrations ORDER BY version"),
+      (std::vector<std::string>{"1:buckets_objects", "2:chunks", "3:multipart", "4:identity"}));
 }
 
 TEST_F(SqliteMetaStoreTest, ReopenKeepsDataAndDoesNotRerunMigrations) {
@@ -322,7 +325,7 @@ TEST_F(SqliteMetaStoreTest, MigratesAVersion1Database) {
   auto store = OpenOrDie();
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(RawDb(path_).Column("SELECT version FROM schema_migrations ORDER BY version"),
-            (std::vector<std::string>{"1", "2", "3"}));
+            (std::vector<std::string>{"1", "2", "3", "4"}));
   STRATA_ASSERT_OK_AND_ASSIGN(Bucket bucket, store->GetBucket("old"));
   EXPECT_EQ(bucket.owner, "owner-1");
   STRATA_EXPECT_CODE(store->GetObject("old", "k"), Code::kNoSuchKey);

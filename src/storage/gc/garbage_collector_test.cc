@@ -44,6 +44,9 @@ class HookedMetaStore final : public meta::MetaStore {
   }
   common::Result<std::vector<meta::Bucket>> ListBuckets() override { return next_.ListBuckets(); }
   common::Status DeleteBucket(std::string_view name) override { return next_.DeleteBucket(name); }
+  common::Status SetBucketPolicy(std::string_view name, std::string_view policy) override {
+    return next_.SetBucketPolicy(name, policy);
+  }
   common::Result<meta::ObjectRecord> GetObject(std::string_view bucket,
                                                std::string_view key) override {
     return next_.GetObject(bucket, key);

@@ -1,0 +1,291 @@
+#include "meta/postgres/internal/object_rows.h"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+#include "meta/metadata_json.h"
+#include "meta/postgres/internal/chunk_refs.h"
+#include "meta/postgres/internal/text_bounds.h"
+
+namespace strata::meta::postgres::internal {
+namespace {
+
+using common::Code;
+using common::Error;
+
+#define STRATA_PG_OBJECT_COLUMNS(p)                                                     \
+  p "bucket, " p "key, " p "size, " p "etag, " p "content_type, " p "user_metadata, " p \
+    "system_metadata, " p "last_modified_ms, " p "storage_class, " p "manifest, " p     \
+    "inline_data, " p "checksum_algorithm, " p "checksum_value, " p "checksum_type, " p \
+    "part_sizes"
+
+constexpr std::string_view kBucketExists = "SELECT 1 FROM buckets WHERE name = $1";
+constexpr std::string_view kAnyObject = "SELECT 1 FROM objects WHERE bucket = $1 LIMIT 1";
+// One row when the bucket exists; its object columns are NULL when the key
+// does not.
+constexpr std::string_view kLookupObject =
+    "SELECT " STRATA_PG_OBJECT_COLUMNS("o.") " FROM buckets b LEFT JOIN objects o"
+    " ON o.bucket = b.name AND o.key = $2 WHERE b.name = $1";
+constexpr std::string_view kSelectObject =
+    "SELECT " STRATA_PG_OBJECT_COLUMNS("") " FROM objects WHERE bucket = $1 AND key = $2";
+// Insert-or-replace in place, as in the SQLite store.
+constexpr std::string_view kUpsertObject =
+    "INSERT INTO objects (" STRATA_PG_OBJECT_COLUMNS(
+        "") ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+            " ON CONFLICT (bucket, key) DO UPDATE SET size = excluded.size,"
+            " etag = excluded.etag, content_type = excluded.content_type,"
+            " user_metadata = excluded.user_metadata,"
+            " system_metadata = excluded.system_metadata,"
+            " last_modified_ms = excluded.last_modified_ms,"
+            " storage_class = excluded.storage_class, manifest = excluded.manifest,"
+            " inline_data = excluded.inline_data,"
+            " checksum_algorithm = excluded.checksum_algorithm,"
+            " checksum_value = excluded.checksum_value,"
+            " checksum_type = excluded.checksum_type, part_sizes = excluded.part_sizes";
+constexpr std::string_view kDeleteObject = "DELETE FROM objects WHERE bucket = $1 AND key = $2";
+// Listing seeks: ranges of the (bucket, key) primary key, in key order.
+constexpr std::string_view kSeekInclusive =
+    "SELECT " STRATA_PG_OBJECT_COLUMNS("") " FROM objects WHERE bucket = $1 AND key >= $2"
+                                           " ORDER BY key LIMIT $3";
+constexpr std::string_view kSeekExclusive =
+    "SELECT " STRATA_PG_OBJECT_COLUMNS("") " FROM objects WHERE bucket = $1 AND key > $2"
+                                           " ORDER BY key LIMIT $3";
+#undef STRATA_PG_OBJECT_COLUMNS
+
+constexpr int64_t kFirstBatch = 16;
+constexpr int64_t kMaxBatch = 256;
+
+constexpr auto kMaxSize = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+
+// The sum of `values`, or nullopt when it overflows.
+template <typename Range, typename Value>
+std::optional<uint64_t> Sum(const Range& range, Value value) {
+  uint64_t total = 0;
+  for (const auto& item : range) {
+    const uint64_t v = value(item);
+    if (v > std::numeric_limits<uint64_t>::max() - total) return std::nullopt;
+    total += v;
+  }
+  return total;
+}
+
+// The body size ObjectRecord's rules give: inline_data's or the sum of the
+// manifest's lengths. nullopt when the record has both, or the sum overflows.
+std::optional<uint64_t> BodySize(const ObjectRecord& record) {
+  if (record.manifest.empty()) return record.inline_data.size();
+  if (!record.inline_data.empty()) return std::nullopt;
+  return Sum(record.manifest, [](const ManifestEntry& entry) { return entry.length; });
+}
+
+// Reads the object columns of `row`.
+common::Result<ObjectRecord> ReadObject(const Rows& rows, int row, OnBadMetadata on_bad_metadata) {
+  ObjectRecord record;
+  record.bucket = rows.Bytes(row, 0);
+  record.key = rows.Bytes(row, 1);
+  record.size = static_cast<uint64_t>(rows.Int(row, 2));  // CHECK (size >= 0)
+  record.etag = rows.Bytes(row, 3);
+  record.content_type = rows.Bytes(row, 4);
+  auto user_metadata = DecodeMetadata(rows.Bytes(row, 5));
+  auto system_metadata = DecodeMetadata(rows.Bytes(row, 6));
+  if (user_metadata.ok() && system_metadata.ok()) {
+    record.user_metadata = std::move(user_metadata).value();
+    record.system_metadata = std::move(system_metadata).value();
+  } else if (on_bad_metadata == OnBadMetadata::kFail) {
+    return Error(Code::kCorruption, "object '" + record.key + "' has unreadable metadata");
+  }
+  record.last_modified_ms = rows.Int(row, 7);
+  record.storage_class = rows.Bytes(row, 8);
+  record.inline_data = rows.Bytes(row, 10);  // NULL reads as ""
+  record.checksum = {.algorithm = std::string(rows.Bytes(row, 11)),
+                     .value = std::string(rows.Bytes(row, 12)),
+                     .type = std::string(rows.Bytes(row, 13))};
+  auto part_sizes = DecodePartSizes(rows.Bytes(row, 14));
+  if (part_sizes.ok()) {
+    record.part_sizes = std::move(part_sizes).value();
+  } else if (on_bad_metadata == OnBadMetadata::kFail) {
+    return Error(Code::kCorruption, "object '" + record.key + "' has unreadable part sizes");
+  }
+  auto manifest = DecodeManifest(rows.Bytes(row, 9));
+  if (manifest.ok()) {
+    record.manifest = std::move(manifest).value();
+  } else if (on_bad_metadata == OnBadMetadata::kFail) {
+    return Error(Code::kCorruption, "object '" + record.key + "' has an unreadable manifest");
+  }
+  if (on_bad_metadata == OnBadMetadata::kFail && BodySize(record) != record.size) {
+    return Error(Code::kCorruption, "object '" + record.key + "' has a body that is not its size");
+  }
+  return record;
+}
+
+common::Status CheckCondition(const WriteCondition& condition,
+                              const std::optional<ObjectRecord>& current) {
+  switch (condition.kind) {
+    case WriteCondition::Kind::kNone:
+      return common::Status::Ok();
+    case WriteCondition::Kind::kIfNoneMatchAny:
+      if (current) return Error(Code::kPreconditionFailed, "the object already exists");
+      return common::Status::Ok();
+    case WriteCondition::Kind::kIfMatch:
+      if (!current) return Error(Code::kPreconditionFailed, "the object does not exist");
+      if (current->etag != condition.etag) {
+        return Error(Code::kPreconditionFailed, "the object's ETag does not match");
+      }
+      return common::Status::Ok();
+  }
+  return Error(Code::kInternal, "unknown write condition");
+}
+
+}  // namespace
+
+common::Status NoSuchBucket(std::string_view name) {
+  return Error(Code::kNoSuchBucket, "bucket '" + std::string(name) + "' does not exist");
+}
+
+common::Status CheckBucketExists(Connection& connection, std::string_view name) {
+  STRATA_ASSIGN_OR_RETURN(Rows rows, connection.Query(kBucketExists, Params().Text(name)));
+  if (rows.empty()) return NoSuchBucket(name);
+  return common::Status::Ok();
+}
+
+common::Result<bool> BucketHasObjects(Connection& connection, std::string_view name) {
+  STRATA_ASSIGN_OR_RETURN(Rows rows, connection.Query(kAnyObject, Params().Text(name)));
+  return !rows.empty();
+}
+
+common::Result<ObjectLookup> LookupObject(Connection& connection, std::string_view bucket,
+                                          std::string_view key, OnBadMetadata on_bad_metadata) {
+  STRATA_ASSIGN_OR_RETURN(Rows rows,
+                          connection.Query(kLookupObject, Params().Text(bucket).Text(key)));
+  ObjectLookup lookup;
+  if (rows.empty()) return lookup;
+  lookup.bucket_exists = true;
+  if (rows.IsNull(0, 0)) return lookup;
+  STRATA_ASSIGN_OR_RETURN(ObjectRecord record, ReadObject(rows, 0, on_bad_metadata));
+  lookup.object = std::move(record);
+  return lookup;
+}
+
+common::Result<EncodedObject> EncodeObject(const ObjectRecord& object,
+                                           const std::vector<ChunkInfo>& written_chunks) {
+  if (object.size > kMaxSize) {
+    return Error(Code::kInvalidArgument, "object size does not fit in 63 bits");
+  }
+  if (BodySize(object) != object.size) {
+    return Error(Code::kInvalidArgument,
+                 "object body (inline data or manifest pieces) does not match its size");
+  }
+  if (!object.part_sizes.empty() &&
+      Sum(object.part_sizes, [](uint64_t size) { return size; }) != object.size) {
+    return Error(Code::kInvalidArgument, "object part sizes do not add up to its size");
+  }
+  STRATA_RETURN_IF_ERROR(CheckWrittenChunks(written_chunks));
+  EncodedObject encoded;
+  STRATA_ASSIGN_OR_RETURN(encoded.user_metadata, EncodeMetadata(object.user_metadata));
+  STRATA_ASSIGN_OR_RETURN(encoded.system_metadata, EncodeMetadata(object.system_metadata));
+  STRATA_ASSIGN_OR_RETURN(encoded.manifest, EncodeManifest(object.manifest));
+  encoded.part_sizes = EncodePartSizes(object.part_sizes);
+  return encoded;
+}
+
+common::Result<MetaStore::PutResult> WriteObject(Connection& connection, const ObjectRecord& object,
+                                                 const EncodedObject& encoded,
+                                                 const WriteCondition& condition,
+                                                 std::optional<ObjectRecord> current,
+                                                 const std::vector<ChunkInfo>& written_chunks,
+                                                 int64_t now_ms) {
+  STRATA_RETURN_IF_ERROR(CheckCondition(condition, current));
+  // References are added before the replaced record's are dropped, so a
+  // chunk both records use never passes through 0.
+  Manifest manifest = object.manifest;
+  STRATA_ASSIGN_OR_RETURN(AddedReferences added,
+                          AddReferences(connection, manifest, written_chunks, now_ms));
+  if (current) STRATA_RETURN_IF_ERROR(DropReferences(connection, current->manifest, now_ms));
+  // Encoded again only when entries were rewritten to another copy.
+  std::string rewritten_manifest;
+  if (added.rewritten) {
+    STRATA_ASSIGN_OR_RETURN(rewritten_manifest, EncodeManifest(manifest));
+  }
+  Params params;
+  params.Text(object.bucket)
+      .Text(object.key)
+      .Int(static_cast<int64_t>(object.size))  // EncodeObject checked it fits
+      .Text(object.etag)
+      .Text(object.content_type)
+      .Text(encoded.user_metadata)
+      .Text(encoded.system_metadata)
+      .Int(object.last_modified_ms)
+      .Text(object.storage_class)
+      .Text(added.rewritten ? rewritten_manifest : encoded.manifest);
+  if (object.inline_data.empty()) {
+    params.NullBytes();
+  } else {
+    params.Bytes(object.inline_data);
+  }
+  params.Text(object.checksum.algorithm)
+      .Text(object.checksum.value)
+      .Text(object.checksum.type)
+      .Text(encoded.part_sizes);
+  STRATA_RETURN_IF_ERROR(connection.Execute(kUpsertObject, params).status());
+  return MetaStore::PutResult{.replaced = std::move(current),
+                              .unused_chunks = std::move(added.unused_chunks)};
+}
+
+common::Result<std::optional<ObjectRecord>> RemoveObject(Connection& connection,
+                                                         std::string_view bucket,
+                                                         std::string_view key, int64_t now_ms) {
+  STRATA_ASSIGN_OR_RETURN(Rows rows,
+                          connection.Query(kSelectObject, Params().Text(bucket).Text(key)));
+  if (rows.empty()) return std::optional<ObjectRecord>();
+  STRATA_ASSIGN_OR_RETURN(ObjectRecord removed, ReadObject(rows, 0, OnBadMetadata::kDrop));
+  STRATA_RETURN_IF_ERROR(
+      connection.Execute(kDeleteObject, Params().Text(bucket).Text(key)).status());
+  STRATA_RETURN_IF_ERROR(DropReferences(connection, removed.manifest, now_ms));
+  return std::optional<ObjectRecord>(std::move(removed));
+}
+
+common::Status ObjectListCursor::Fetch(std::string_view sql, std::string_view bound,
+                                       int64_t limit) {
+  STRATA_ASSIGN_OR_RETURN(rows_,
+                          connection_.Query(sql, Params().Text(bucket_).Text(bound).Int(limit)));
+  row_ = -1;
+  more_ = rows_.size() == limit;
+  return common::Status::Ok();
+}
+
+common::Status ObjectListCursor::Seek(std::string_view lower, bool inclusive) {
+  batch_ = kFirstBatch;
+  std::optional<std::string> bound = LeastStorableAtLeast(lower);
+  if (!bound) {  // no key can be at or above `lower`
+    rows_ = Rows();
+    row_ = -1;
+    more_ = false;
+    return common::Status::Ok();
+  }
+  // A replaced bound is not a key, so ">= bound" is right either way.
+  const bool from_bound = inclusive || *bound != lower;
+  return Fetch(from_bound ? kSeekInclusive : kSeekExclusive, *bound, batch_);
+}
+
+common::Result<bool> ObjectListCursor::Next() {
+  if (row_ + 1 < rows_.size()) {
+    ++row_;
+    return true;
+  }
+  if (!more_) return false;
+  // The batch ran out: continue after its last key, with a larger batch.
+  const std::string last(rows_.Bytes(rows_.size() - 1, 1));
+  batch_ = std::min(batch_ * 2, kMaxBatch);
+  STRATA_RETURN_IF_ERROR(Fetch(kSeekExclusive, last, batch_));
+  if (rows_.empty()) return false;
+  row_ = 0;
+  return true;
+}
+
+std::string_view ObjectListCursor::key() const { return rows_.Bytes(row_, 1); }
+
+common::Result<ObjectRecord> ObjectListCursor::Record() {
+  return ReadObject(rows_, row_, OnBadMetadata::kFail);
+}
+
+}  // namespace strata::meta::postgres::internal
