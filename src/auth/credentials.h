@@ -1,5 +1,5 @@
-// Who may sign requests. Issue 2 has one root credential; the identity issue
-// adds users and keys in the MetaStore behind this same interface.
+// Who may sign requests: the root credential, and users' access keys
+// (identity/identity_service.h keeps them in the metadata store).
 #pragma once
 
 #include <string>
@@ -14,7 +14,8 @@ namespace strata::auth {
 struct Credential {
   std::string access_key;
   std::string secret_key;
-  std::string user;  // the owner's user name ("root" for the root credential)
+  std::string user;     // the owner's user name (the root user's name for root)
+  std::string user_id;  // the owner's user id; "" for the root credential
 };
 
 class CredentialStore {
