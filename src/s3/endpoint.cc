@@ -43,6 +43,10 @@ STRATA_OP_TRAITS(CreateBucket, "CreateBucket", "s3:CreateBucket");
 STRATA_OP_TRAITS(HeadBucket, "HeadBucket", "s3:ListBucket");
 STRATA_OP_TRAITS(DeleteBucket, "DeleteBucket", "s3:DeleteBucket");
 STRATA_OP_TRAITS(GetBucketLocation, "GetBucketLocation", "s3:GetBucketLocation");
+STRATA_OP_TRAITS(GetBucketPolicy, "GetBucketPolicy", "s3:GetBucketPolicy");
+STRATA_OP_TRAITS(PutBucketPolicy, "PutBucketPolicy", "s3:PutBucketPolicy");
+STRATA_OP_TRAITS(DeleteBucketPolicy, "DeleteBucketPolicy", "s3:DeleteBucketPolicy");
+STRATA_OP_TRAITS(GetBucketPolicyStatus, "GetBucketPolicyStatus", "s3:GetBucketPolicyStatus");
 STRATA_OP_TRAITS(ListObjects, "ListObjects", "s3:ListBucket");
 STRATA_OP_TRAITS(ListObjectsV2, "ListObjectsV2", "s3:ListBucket");
 // Each key of a multi-object delete is authorized as s3:DeleteObject.
@@ -391,6 +395,16 @@ common::Result<Endpoint> RouteBucket(const http::Request& request, const Target&
   }
   if (subresource == "delete") {
     if (method == "POST") return Endpoint(op::DeleteObjects{bucket});
+    return MethodNotAllowed(method);
+  }
+  if (subresource == "policy") {
+    if (method == "GET") return Endpoint(op::GetBucketPolicy{bucket});
+    if (method == "PUT") return Endpoint(op::PutBucketPolicy{bucket});
+    if (method == "DELETE") return Endpoint(op::DeleteBucketPolicy{bucket});
+    return MethodNotAllowed(method);
+  }
+  if (subresource == "policyStatus") {
+    if (method == "GET") return Endpoint(op::GetBucketPolicyStatus{bucket});
     return MethodNotAllowed(method);
   }
   if (subresource == "uploads") {

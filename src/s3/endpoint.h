@@ -28,6 +28,19 @@ struct DeleteBucket {
 struct GetBucketLocation {
   std::string bucket;
 };
+// ?policy (GET, PUT, DELETE) and GET ?policyStatus.
+struct GetBucketPolicy {
+  std::string bucket;
+};
+struct PutBucketPolicy {
+  std::string bucket;
+};
+struct DeleteBucketPolicy {
+  std::string bucket;
+};
+struct GetBucketPolicyStatus {
+  std::string bucket;
+};
 // GET /bucket (v1).
 struct ListObjects {
   std::string bucket;
@@ -124,11 +137,12 @@ struct Unsupported {
 
 using Endpoint =
     std::variant<op::ListBuckets, op::CreateBucket, op::HeadBucket, op::DeleteBucket,
-                 op::GetBucketLocation, op::ListObjects, op::ListObjectsV2, op::DeleteObjects,
-                 op::PutObject, op::CopyObject, op::GetObject, op::HeadObject, op::DeleteObject,
-                 op::CreateMultipartUpload, op::UploadPart, op::UploadPartCopy,
-                 op::CompleteMultipartUpload, op::AbortMultipartUpload, op::ListParts,
-                 op::ListMultipartUploads, op::Unsupported>;
+                 op::GetBucketLocation, op::GetBucketPolicy, op::PutBucketPolicy,
+                 op::DeleteBucketPolicy, op::GetBucketPolicyStatus, op::ListObjects,
+                 op::ListObjectsV2, op::DeleteObjects, op::PutObject, op::CopyObject, op::GetObject,
+                 op::HeadObject, op::DeleteObject, op::CreateMultipartUpload, op::UploadPart,
+                 op::UploadPartCopy, op::CompleteMultipartUpload, op::AbortMultipartUpload,
+                 op::ListParts, op::ListMultipartUploads, op::Unsupported>;
 
 struct RouteConfig {
   // Base domains for virtual-host-style requests: with "s3.example.com",

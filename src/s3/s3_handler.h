@@ -9,6 +9,7 @@
 
 #include "auth/sigv4/verifier.h"
 #include "http/handler.h"
+#include "identity/identity_service.h"
 #include "obs/metrics.h"
 #include "s3/endpoint.h"
 #include "s3/handlers/context.h"
@@ -25,7 +26,9 @@ struct S3Options {
 
 class S3Handler : public http::Handler {
  public:
-  S3Handler(S3Options options, const auth::SigV4Verifier& verifier, service::BucketService& buckets,
+  // The verifier should take its credentials from identity.credentials().
+  S3Handler(S3Options options, const auth::SigV4Verifier& verifier,
+            identity::IdentityService& identity, service::BucketService& buckets,
             service::ObjectService& objects, service::MultipartService& multipart);
 
   void Handle(const http::Request& request, common::ByteSource& body,
@@ -38,6 +41,7 @@ class S3Handler : public http::Handler {
   struct Progress {
     std::string operation = "Unknown";
     std::string user;
+    std::string access_key;  // the key that signed; "" for anonymous callers
     std::string bucket;
     std::string key;
   };
@@ -47,6 +51,7 @@ class S3Handler : public http::Handler {
 
   S3Options options_;
   const auth::SigV4Verifier& verifier_;
+  identity::IdentityService& identity_;
   Services services_;
 };
 

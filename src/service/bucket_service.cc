@@ -1,5 +1,7 @@
 #include "service/bucket_service.h"
 
+#include "service/bucket_policy.h"
+
 namespace strata::service {
 
 namespace {
@@ -40,5 +42,31 @@ common::Result<meta::Bucket> BucketService::Get(std::string_view name) {
 common::Result<std::vector<meta::Bucket>> BucketService::List() { return meta_.ListBuckets(); }
 
 common::Status BucketService::Delete(std::string_view name) { return meta_.DeleteBucket(name); }
+
+common::Status BucketService::PutPolicy(std::string_view name, std::string_view document) {
+  // Existence first: a policy for a missing bucket is NoSuchBucket, whatever
+  // the document says.
+  STRATA_RETURN_IF_ERROR(meta_.GetBucket(name).status());
+  STRATA_RETURN_IF_ERROR(ParseBucketPolicy(name, document).status());
+  return meta_.SetBucketPolicy(name, document);
+}
+
+common::Result<std::string> BucketService::GetPolicy(std::string_view name) {
+  STRATA_ASSIGN_OR_RETURN(meta::Bucket bucket, meta_.GetBucket(name));
+  if (bucket.policy.empty()) {
+    return common::Error(common::Code::kNoSuchBucketPolicy, "The bucket policy does not exist");
+  }
+  return std::move(bucket.policy);
+}
+
+common::Status BucketService::DeletePolicy(std::string_view name) {
+  return meta_.SetBucketPolicy(name, "");
+}
+
+common::Result<bool> BucketService::PolicyIsPublic(std::string_view name) {
+  STRATA_ASSIGN_OR_RETURN(std::string document, GetPolicy(name));
+  STRATA_ASSIGN_OR_RETURN(auth::policy::Policy parsed, ParseBucketPolicy(name, document));
+  return IsPublic(parsed);
+}
 
 }  // namespace strata::service

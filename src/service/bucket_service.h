@@ -22,6 +22,16 @@ class BucketService {
   common::Result<std::vector<meta::Bucket>> List();
   common::Status Delete(std::string_view name);
 
+  // Bucket policies. Put validates (service/bucket_policy.h: kMalformedPolicy)
+  // and replaces; Get fails with kNoSuchBucketPolicy when there is none;
+  // Delete succeeds whether or not there was one. All kNoSuchBucket.
+  common::Status PutPolicy(std::string_view name, std::string_view document);
+  common::Result<std::string> GetPolicy(std::string_view name);
+  common::Status DeletePolicy(std::string_view name);
+  // GetBucketPolicyStatus: whether the policy makes the bucket public
+  // (kNoSuchBucketPolicy without one, as AWS answers).
+  common::Result<bool> PolicyIsPublic(std::string_view name);
+
  private:
   meta::MetaStore& meta_;
   const common::Clock& clock_;

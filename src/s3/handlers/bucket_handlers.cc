@@ -6,11 +6,24 @@
 namespace strata::s3 {
 
 common::Status HandleListBuckets(RequestContext& ctx, Services& services, const op::ListBuckets&) {
+  // s3:ListAllMyBuckets shows every bucket. Without it a caller sees the
+  // buckets it may list (s3:ListBucket), as MinIO does, so a bucket-scoped
+  // user's client finds its bucket and nothing else.
+  common::Status all = ctx.authorizer->Check("s3:ListAllMyBuckets", "", "");
+  if (!all.ok() && all.code() != common::Code::kAccessDenied) return all;
+  if (!all.ok() && ctx.authorizer->caller().anonymous()) return all;
   STRATA_ASSIGN_OR_RETURN(auto buckets, services.buckets.List());
   xml::ListAllMyBucketsResult result;
   result.owner = {OwnerId(ctx.user), ctx.user};
   result.buckets.reserve(buckets.size());
-  for (const auto& b : buckets) result.buckets.push_back({b.name, b.created_ms});
+  for (const auto& b : buckets) {
+    if (!all.ok()) {
+      common::Status listable = ctx.authorizer->Check("s3:ListBucket", b.name, "");
+      if (listable.code() == common::Code::kAccessDenied) continue;
+      STRATA_RETURN_IF_ERROR(listable);
+    }
+    result.buckets.push_back({b.name, b.created_ms});
+  }
   return ReplyXml(ctx, xml::WriteListAllMyBucketsResult(result));
 }
 

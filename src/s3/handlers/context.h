@@ -9,6 +9,7 @@
 #include "http/request.h"
 #include "http/response_writer.h"
 #include "http/url.h"
+#include "s3/request_authorizer.h"
 #include "service/bucket_service.h"
 #include "service/multipart_service.h"
 #include "service/object_service.h"
@@ -31,7 +32,11 @@ struct RequestContext {
   // aws-chunked), when known.
   std::optional<uint64_t> payload_length;
   http::ResponseWriter& response;
-  std::string user;  // authenticated user name
+  std::string user;  // authenticated user name; "" for anonymous callers
+  // Checks a second resource a handler touches (CopyObject's source, each
+  // key of DeleteObjects, the buckets ListBuckets shows). Never null when the
+  // S3Handler runs a handler.
+  RequestAuthorizer* authorizer = nullptr;
 };
 
 // Writes a response whose body is in memory.

@@ -1,5 +1,7 @@
 #include "s3/handlers/delete_objects_handler.h"
 
+#include <vector>
+
 #include "common/hash.h"
 #include "common/hex.h"
 #include "s3/xml/delete_objects.h"
@@ -41,16 +43,34 @@ common::Status HandleDeleteObjects(RequestContext& ctx, Services& services,
     STRATA_RETURN_IF_ERROR(service::MatchContentMd5(expected, common::Md5(body)));
   }
   STRATA_ASSIGN_OR_RETURN(xml::DeleteRequest request, xml::ParseDeleteRequest(body));
-  // The bucket must exist even when every key is missing.
-  STRATA_RETURN_IF_ERROR(services.buckets.Get(op.bucket).status());
+  // Each key is authorized as s3:DeleteObject on its own. A caller denied
+  // every key learns nothing, not even whether the bucket exists; otherwise
+  // the bucket must exist even when every key is missing.
+  std::vector<common::Status> allowed;
+  allowed.reserve(request.objects.size());
+  bool any_allowed = false;
+  for (const auto& object : request.objects) {
+    common::Status check = object.key.empty() || object.key.size() > 1024
+                               ? common::Status::Ok()
+                               : ctx.authorizer->Check("s3:DeleteObject", op.bucket, object.key);
+    if (!check.ok() && check.code() != common::Code::kAccessDenied) return check;
+    any_allowed = any_allowed || check.ok();
+    allowed.push_back(std::move(check));
+  }
+  if (any_allowed || request.objects.empty()) {
+    STRATA_RETURN_IF_ERROR(services.buckets.Get(op.bucket).status());
+  }
 
   xml::DeleteResult result;
-  for (const auto& object : request.objects) {
+  for (size_t i = 0; i < request.objects.size(); ++i) {
+    const auto& object = request.objects[i];
     common::Status status;
     if (object.key.empty() || object.key.size() > 1024) {
       status = common::Error(
           object.key.empty() ? common::Code::kInvalidArgument : common::Code::kKeyTooLong,
           object.key.empty() ? "Key must not be empty" : "Your key is too long");
+    } else if (!allowed[i].ok()) {
+      status = allowed[i];
     } else if (!object.version_id.empty() && object.version_id != "null") {
       status = common::Error(common::Code::kNotImplemented, "Object versioning is not implemented");
     } else {

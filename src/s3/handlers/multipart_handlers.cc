@@ -91,6 +91,7 @@ common::Status HandleUploadPartCopy(RequestContext& ctx, Services& services,
   if (!op.source_version_id.empty() && op.source_version_id != "null") {
     return Error(Code::kNotImplemented, "Object versioning is not implemented yet");
   }
+  STRATA_RETURN_IF_ERROR(ctx.authorizer->Check("s3:GetObject", op.source_bucket, op.source_key));
   const http::Headers& headers = ctx.request.headers;
   service::UploadPartCopyInput input;
   input.bucket = op.bucket;

@@ -134,6 +134,7 @@ common::Status HandleCopyObject(RequestContext& ctx, Services& services, const o
   if (!directive.empty() && directive != "COPY" && directive != "REPLACE") {
     return Error(Code::kInvalidArgument, "Unknown metadata directive.");
   }
+  STRATA_RETURN_IF_ERROR(ctx.authorizer->Check("s3:GetObject", op.source_bucket, op.source_key));
   service::CopyObjectInput input;
   input.source_bucket = op.source_bucket;
   input.source_key = op.source_key;

@@ -19,10 +19,6 @@ constexpr UnsupportedRoute kUnsupportedRoutes[] = {
     {Scope::kBucket, "GET", "cors", "GetBucketCors", "s3:GetBucketCORS"},
     {Scope::kBucket, "PUT", "cors", "PutBucketCors", "s3:PutBucketCORS"},
     {Scope::kBucket, "DELETE", "cors", "DeleteBucketCors", "s3:PutBucketCORS"},
-    {Scope::kBucket, "GET", "policy", "GetBucketPolicy", "s3:GetBucketPolicy"},
-    {Scope::kBucket, "PUT", "policy", "PutBucketPolicy", "s3:PutBucketPolicy"},
-    {Scope::kBucket, "DELETE", "policy", "DeleteBucketPolicy", "s3:DeleteBucketPolicy"},
-    {Scope::kBucket, "GET", "policyStatus", "GetBucketPolicyStatus", "s3:GetBucketPolicyStatus"},
     {Scope::kBucket, "GET", "acl", "GetBucketAcl", "s3:GetBucketAcl"},
     {Scope::kBucket, "PUT", "acl", "PutBucketAcl", "s3:PutBucketAcl"},
     {Scope::kBucket, "GET", "lifecycle", "GetBucketLifecycleConfiguration",
@@ -132,9 +128,10 @@ constexpr SpecialOperation kSpecialOperations[] = {
 };
 
 // Sub-resources that select implemented operations (GET ?location, POST
-// ?delete, the multipart upload family); they are not in kUnsupportedRoutes.
-constexpr std::string_view kImplementedSubresources[] = {"location", "delete", "uploads",
-                                                         "uploadId"};
+// ?delete, ?policy and ?policyStatus, the multipart upload family); they are not in
+// kUnsupportedRoutes.
+constexpr std::string_view kImplementedSubresources[] = {"location",     "delete",  "policy",
+                                                         "policyStatus", "uploads", "uploadId"};
 
 }  // namespace
 
