@@ -1,23 +1,32 @@
 #include "admin/storage_admin.h"
 
+#include <chrono>
 #include <nlohmann/json.hpp>
+
+#include "admin/admin_caller.h"
+#include "admin/admin_request.h"
+#include "admin/api_error.h"
+#include "identity/admin_actions.h"
 
 namespace strata::admin {
 namespace {
 
 using nlohmann::json;
 
-http::Response Json(int status, const json& body) {
-  http::Response r;
-  r.status = status;
-  r.headers.Set("Content-Type", "application/json");
-  r.headers.Set("Cache-Control", "no-store");
-  r.body = body.dump() + "\n";
-  return r;
-}
-
-http::Response Error(int status, std::string_view message) {
-  return Json(status, {{"error", message}});
+// The admin action each storage endpoint needs.
+std::string_view ActionOf(AdminOp op) {
+  switch (op) {
+    case AdminOp::kStorage:
+      return identity::admin_action::kServerInfo;
+    case AdminOp::kHealStatus:
+    case AdminOp::kHealStart:
+      return identity::admin_action::kHeal;
+    case AdminOp::kGc:
+      return identity::admin_action::kGc;
+    default:
+      // Not a storage endpoint: an action nobody holds but root.
+      return "admin:Unknown";
+  }
 }
 
 json HealJson(const storage::HealProgress& p) {
@@ -43,44 +52,53 @@ json GcJson(const storage::GcStats& s) {
 
 }  // namespace
 
-http::Response StorageAdmin::Handle(const http::Request& request, common::ByteSource& body) {
-  auto auth = verifier_.Authenticate(request);
-  if (!auth.ok()) return Error(403, auth.status().message());
-  if (auth->anonymous || auth->credential.access_key != root_access_key_) {
-    return Error(403, "the admin API needs the root credential");
-  }
-  // The admin calls here take no body; a signed one is still verified whole.
-  auto verified = verifier_.VerifiedBody(*auth, request, body);
-  if (!verified.ok()) return Error(403, verified.status().message());
-  if (auto rest = common::ReadAll(**verified, 0); !rest.ok()) {
-    return Error(400, rest.status().message());
-  }
-
-  const std::string_view what = std::string_view(request.path).substr(kAdminPrefix.size());
-  if (what == "storage") {
-    if (request.method != "GET") return Error(405, "use GET");
-    return Storage();
-  }
-  if (what == "heal") {
-    if (request.method == "GET") return Json(200, HealJson(parts_.healer.progress()));
-    if (request.method == "POST") {
-      parts_.worker.TriggerHealPass();
-      return Json(202, HealJson(parts_.healer.progress()));
-    }
-    return Error(405, "use GET or POST");
-  }
-  if (what == "gc") {
-    if (request.method != "POST") return Error(405, "use POST");
-    auto stats = parts_.gc.RunOnce();
-    if (!stats.ok()) return Error(500, stats.status().ToString());
-    return Json(200, GcJson(*stats));
-  }
-  return Error(404, "no such admin resource");
+http::Response StorageAdmin::Handle(const AdminRoute& route, const http::Request& request,
+                                    common::ByteSource& body) {
+  const auto started = std::chrono::steady_clock::now();
+  identity::Caller caller = identity::Caller::Anonymous();
+  auto answer = Serve(route, request, body, caller);
+  http::Response response = answer.ok() ? std::move(*answer) : ErrorResponse(answer.status());
+  LogAdminRequest(request, {.operation = OpName(route.op),
+                            .user = caller.user_name,
+                            .access_key = caller.access_key,
+                            .http_status = response.status,
+                            .failure = answer.status(),
+                            .started = started});
+  return response;
 }
 
-http::Response StorageAdmin::Storage() {
+common::Result<http::Response> StorageAdmin::Serve(const AdminRoute& route,
+                                                   const http::Request& request,
+                                                   common::ByteSource& body,
+                                                   identity::Caller& caller) {
+  std::string text;
+  STRATA_ASSIGN_OR_RETURN(caller, AuthenticateAdmin(request, body, verifier_, identity_, &text));
+  STRATA_RETURN_IF_ERROR(identity_.RequireAdmin(caller, ActionOf(route.op)));
+  // The storage calls take no body.
+  if (!text.empty()) {
+    return common::Error(common::Code::kInvalidArgument, "this request takes no body");
+  }
+  switch (route.op) {
+    case AdminOp::kStorage:
+      return Storage();
+    case AdminOp::kHealStatus:
+      return JsonResponse(200, HealJson(parts_.healer.progress()));
+    case AdminOp::kHealStart:
+      parts_.worker.TriggerHealPass();
+      return JsonResponse(202, HealJson(parts_.healer.progress()));
+    case AdminOp::kGc: {
+      STRATA_ASSIGN_OR_RETURN(storage::GcStats stats, parts_.gc.RunOnce());
+      return JsonResponse(200, GcJson(stats));
+    }
+    default:
+      return common::Error(common::Code::kInternal,
+                           "storage admin asked to serve " + std::string(OpName(route.op)));
+  }
+}
+
+common::Result<http::Response> StorageAdmin::Storage() {
   auto stats = parts_.meta.GetStorageStats();
-  if (!stats.ok()) return Error(503, stats.status().ToString());
+  if (!stats.ok()) return stats.status();
   json drives = json::array();
   for (const auto& drive : parts_.chunks.DriveStatuses()) {
     drives.push_back(
@@ -91,18 +109,18 @@ http::Response StorageAdmin::Storage() {
   const uint64_t stored = stats->chunk_bytes + stats->inline_bytes;
   const double ratio =
       stored == 0 ? 1.0 : static_cast<double>(stats->logical_bytes) / static_cast<double>(stored);
-  return Json(200, {{"objects", stats->objects},
-                    {"logical_bytes", stats->logical_bytes},
-                    {"inline_bytes", stats->inline_bytes},
-                    {"chunks", stats->chunks},
-                    {"chunk_bytes", stats->chunk_bytes},
-                    {"unreferenced_chunks", stats->unreferenced_chunks},
-                    {"dedup_ratio", ratio},
-                    {"reconstructions", parts_.chunks.reconstructions()},
-                    {"corruptions_found", parts_.chunks.corruptions_found()},
-                    {"drives", drives},
-                    {"heal", HealJson(parts_.healer.progress())},
-                    {"gc", GcJson(parts_.gc.totals())}});
+  return JsonResponse(200, {{"objects", stats->objects},
+                            {"logical_bytes", stats->logical_bytes},
+                            {"inline_bytes", stats->inline_bytes},
+                            {"chunks", stats->chunks},
+                            {"chunk_bytes", stats->chunk_bytes},
+                            {"unreferenced_chunks", stats->unreferenced_chunks},
+                            {"dedup_ratio", ratio},
+                            {"reconstructions", parts_.chunks.reconstructions()},
+                            {"corruptions_found", parts_.chunks.corruptions_found()},
+                            {"drives", drives},
+                            {"heal", HealJson(parts_.healer.progress())},
+                            {"gc", GcJson(parts_.gc.totals())}});
 }
 
 }  // namespace strata::admin

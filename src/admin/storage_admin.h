@@ -2,17 +2,17 @@
 // docs/admin-api.md): capacity and dedup figures, drive health, heal and GC
 // progress, and triggers for a full heal pass and a GC pass.
 //
-// Until the identity work brings users and JWT sessions, the admin API
-// accepts only requests SigV4-signed with the root credential (service "s3",
-// any region), so the same tools that sign S3 requests can call it.
+// Callers authenticate as for every admin endpoint (admin/admin_caller.h: a
+// bearer token, or a SigV4 signature by any access key, service "s3", any
+// region) and need the endpoint's admin action (identity/admin_actions.h).
 #pragma once
 
-#include <string>
-
+#include "admin/admin_route.h"
 #include "auth/sigv4/verifier.h"
 #include "common/byte_stream.h"
 #include "http/request.h"
 #include "http/response_writer.h"
+#include "identity/identity_service.h"
 #include "meta/meta_store.h"
 #include "storage/background/background_worker.h"
 #include "storage/chunk_store/erasure_chunk_store.h"
@@ -20,8 +20,6 @@
 #include "storage/heal/healer.h"
 
 namespace strata::admin {
-
-inline constexpr std::string_view kAdminPrefix = "/_strata/admin/v1/";
 
 struct StorageAdminParts {
   meta::MetaStore& meta;
@@ -31,26 +29,37 @@ struct StorageAdminParts {
   storage::BackgroundWorker& worker;
 };
 
+// Thread-safe as far as the parts are.
 class StorageAdmin {
  public:
-  // verifier and parts must outlive the handler.
-  StorageAdmin(const auth::SigV4Verifier& verifier, std::string root_access_key,
+  // verifier, identity and parts must outlive the handler.
+  StorageAdmin(const auth::SigV4Verifier& verifier, identity::IdentityService& identity,
                StorageAdminParts parts)
-      : verifier_(verifier), root_access_key_(std::move(root_access_key)), parts_(parts) {}
+      : verifier_(verifier), identity_(identity), parts_(parts) {}
 
-  // Answers a request whose path starts with kAdminPrefix:
-  //   GET  storage  figures (StorageStats, drives, reads, heal, gc)
-  //   GET  heal     heal progress;  POST heal  starts a full pass (202)
-  //   POST gc       runs one GC pass and returns what it reclaimed
-  // 403 unless signed by the root credential; 404 for other paths; 405 for
-  // other methods.
-  http::Response Handle(const http::Request& request, common::ByteSource& body);
+  // Answers a storage endpoint (ParseAdminRoute's routing):
+  //   GET  storage  figures (StorageStats, drives, reads, heal, gc)  admin:ServerInfo
+  //   GET  heal     heal progress                                   admin:Heal
+  //   POST heal     starts a full pass (202)                        admin:Heal
+  //   POST gc       runs one GC pass and returns what it reclaimed  admin:GarbageCollect
+  // 401 without credentials or with a bad bearer token, 403 for a bad
+  // signature or a caller without the action, 400 for a request with a
+  // body; errors as admin/api_error.h maps them. One log line per request
+  // (LogAdminRequest).
+  // REQUIRES: route came from ParseAdminRoute(request...) and
+  // IsStorageOp(route.op).
+  http::Response Handle(const AdminRoute& route, const http::Request& request,
+                        common::ByteSource& body);
 
  private:
-  http::Response Storage();
+  // Authenticates and authorizes (`caller` is set once known, for the log
+  // line), then performs the operation.
+  common::Result<http::Response> Serve(const AdminRoute& route, const http::Request& request,
+                                       common::ByteSource& body, identity::Caller& caller);
+  common::Result<http::Response> Storage();
 
   const auth::SigV4Verifier& verifier_;
-  const std::string root_access_key_;
+  identity::IdentityService& identity_;
   StorageAdminParts parts_;
 };
 

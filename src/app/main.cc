@@ -1,7 +1,7 @@
-// strata: the one binary. Subcommands: server, bench (admin arrives with its
-// issue).
+// strata: the one binary. Subcommands: server, bench, admin.
 #include <CLI/CLI.hpp>
 
+#include "app/admin_command.h"
 #include "app/bench_command.h"
 #include "app/server_command.h"
 
@@ -14,8 +14,12 @@ int main(int argc, char** argv) {
   strata::app::BenchFlags bench_flags;
   CLI::App* bench = app.add_subcommand("bench", "Load-test an S3 endpoint (PUT, GET, mixed, ...)");
   strata::app::AddBenchFlags(*bench, bench_flags);
+  strata::app::AdminFlags admin_flags;
+  CLI::App* admin = app.add_subcommand("admin", "Manage users, keys, groups, policies and storage");
+  strata::app::AddAdminFlags(*admin, admin_flags);
   CLI11_PARSE(app, argc, argv);
   if (server->parsed()) return strata::app::RunServer(server_config);
   if (bench->parsed()) return strata::app::RunBenchCommand(bench_flags);
+  if (admin->parsed()) return strata::app::RunAdminCommand(admin_flags);
   return 0;
 }

@@ -2,7 +2,10 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <variant>
 
+#include "admin/admin_route.h"
+#include "admin/api_error.h"
 #include "app/readiness.h"
 #include "common/hash.h"
 #include "s3/errors.h"
@@ -29,9 +32,8 @@ void RootHandler::Handle(const http::Request& request, common::ByteSource& body,
   if (!request.path.starts_with(kReservedPrefix)) return parts_.s3.Handle(request, body, response);
   const auto started = std::chrono::steady_clock::now();
   common::CountingSource counted(body);
-  http::Response answer = request.path.starts_with(admin::kAdminPrefix)
-                              ? parts_.admin.Handle(request, counted)
-                              : Reserved(request);
+  http::Response answer =
+      request.path.starts_with(admin::kAdminPrefix) ? Admin(request, counted) : Reserved(request);
   (void)http::WriteResponse(response, answer);
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   parts_.metrics.RecordRequest({.operation = "Reserved",
@@ -64,6 +66,17 @@ http::Response RootHandler::Reserved(const http::Request& request) {
     return Json(200, {{"status", "ready"}});
   }
   return Json(404, {{"error", "no such reserved path"}, {"path", request.path}});
+}
+
+http::Response RootHandler::Admin(const http::Request& request, common::ByteSource& body) {
+  auto parsed = admin::ParseAdminRoute(
+      request.method, std::string_view(request.path).substr(admin::kAdminPrefix.size()));
+  if (const auto* error = std::get_if<admin::ApiError>(&parsed)) {
+    return admin::ErrorResponse(*error);
+  }
+  const auto& route = std::get<admin::AdminRoute>(parsed);
+  if (admin::IsStorageOp(route.op)) return parts_.admin.Handle(route, request, body);
+  return parts_.identity_admin.Handle(route, request, body);
 }
 
 http::Response RootHandler::Metrics(const http::Request& request) {

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 
+#include "admin/identity_admin.h"
 #include "admin/storage_admin.h"
 #include "http/handler.h"
 #include "meta/meta_store.h"
@@ -21,6 +22,7 @@ struct RootHandlerParts {
   meta::MetaStore& meta;
   const storage::ErasureChunkStore& chunks;  // drive health, for readiness
   admin::StorageAdmin& admin;
+  admin::IdentityAdmin& identity_admin;
   obs::Metrics& metrics;
 };
 
@@ -42,7 +44,9 @@ class RootHandler : public http::Handler {
   // /_strata/health/ready     GET/HEAD: 200, or 503 with the reason
   //                           (app/readiness.h)
   // /_strata/metrics          GET: Prometheus text format
-  // /_strata/admin/v1/...     StorageAdmin
+  // /_strata/admin/v1/...     admin::ParseAdminRoute: storage endpoints to
+  //                           StorageAdmin, the others to IdentityAdmin;
+  //                           404 / 405 for unknown paths / methods
   // anything else             the S3 handler
   void Handle(const http::Request& request, common::ByteSource& body,
               http::ResponseWriter& response) override;
@@ -50,6 +54,7 @@ class RootHandler : public http::Handler {
 
  private:
   http::Response Reserved(const http::Request& request);
+  http::Response Admin(const http::Request& request, common::ByteSource& body);
   http::Response Metrics(const http::Request& request);
 
   RootHandlerParts parts_;

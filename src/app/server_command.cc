@@ -12,10 +12,12 @@
 #include "app/readiness.h"
 #include "app/root_credentials.h"
 #include "app/root_handler.h"
+#include "auth/session/master_key.h"
 #include "auth/sigv4/verifier.h"
 #include "common/clock.h"
 #include "common/random.h"
 #include "http/server.h"
+#include "identity/identity_service.h"
 #include "meta/sqlite/sqlite_meta_store.h"
 #include "obs/metrics.h"
 #include "obs/timed_meta_store.h"
@@ -90,7 +92,7 @@ int RunServer(const ServerConfig& config) {
   auto meta = meta::sqlite::SqliteMetaStore::Open((meta_dir / "strata.db").string());
   if (!meta.ok()) return Fail("cannot open metadata", meta.status());
   // Every component sees the store through the timing decorator.
-  obs::TimedMetaStore timed_meta(**meta, metrics);
+  obs::TimedMetaStore timed_meta(**meta, **meta, metrics);
   auto chunks = OpenChunkStore(config, random, clock);
   if (!chunks.ok()) return Fail("cannot open drives", chunks.status());
   auto chunker = storage::MakeChunker(config.chunker);
@@ -120,8 +122,18 @@ int RunServer(const ServerConfig& config) {
   if (!root.ok()) return Fail("root credentials", root.status());
   if (root->generated) PrintGeneratedCredential(root->credential, credential_file);
 
-  auth::StaticCredentialStore credentials({root->credential});
-  auth::SigV4Verifier verifier(credentials, clock);
+  // The master key seals access-key secrets and signs session tokens; it is
+  // kept beside the metadata, which is useless without it.
+  const char* master_env = std::getenv("STRATA_MASTER_KEY");
+  auto master_key =
+      auth::LoadMasterKey(master_env != nullptr ? master_env : "", meta_dir / "master.key", random);
+  if (!master_key.ok()) return Fail("master key", master_key.status());
+  if (master_key->generated) {
+    spdlog::warn("generated a new master key in {}: back it up with the metadata",
+                 (meta_dir / "master.key").string());
+  }
+  identity::IdentityService identity(timed_meta, master_key->key, root->credential, clock, random);
+  auth::SigV4Verifier verifier(identity.credentials(), clock);
   service::BucketService buckets(timed_meta, clock);
   storage::ObjectWriter writer(timed_meta, **chunks, **chunker, clock,
                                static_cast<size_t>(config.inline_threshold));
@@ -133,9 +145,9 @@ int RunServer(const ServerConfig& config) {
   s3_options.route.domains = config.domains;
   s3_options.region = config.region;
   s3_options.metrics = &metrics;
-  s3::S3Handler s3_handler(s3_options, verifier, buckets, objects, multipart);
-  admin::StorageAdmin storage_admin(verifier, root->credential.access_key,
-                                    {timed_meta, **chunks, healer, gc, worker});
+  s3::S3Handler s3_handler(s3_options, verifier, identity, buckets, objects, multipart);
+  admin::StorageAdmin storage_admin(verifier, identity, {timed_meta, **chunks, healer, gc, worker});
+  admin::IdentityAdmin identity_admin(verifier, identity);
   auto layout = ParseErasure(config.erasure);
   if (!layout.ok()) return Fail("bad --erasure", layout.status());
   RootHandlerOptions root_options;
@@ -143,8 +155,9 @@ int RunServer(const ServerConfig& config) {
   root_options.drives_needed =
       DrivesNeededForWrites((*chunks)->drives().size(), layout->data_shards + layout->parity_shards,
                             (*chunks)->write_quorum());
-  RootHandler root_handler({s3_handler, timed_meta, **chunks, storage_admin, metrics},
-                           std::move(root_options));
+  RootHandler root_handler(
+      {s3_handler, timed_meta, **chunks, storage_admin, identity_admin, metrics},
+      std::move(root_options));
 
   http::ServerOptions options;
   options.address = address->host;
