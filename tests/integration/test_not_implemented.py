@@ -2,7 +2,6 @@
 silent 2xx, and never a side effect. When one of them gets implemented,
 move it out of this table and give it real tests."""
 
-import json
 
 import pytest
 
@@ -21,10 +20,6 @@ CASES = {
     "put_bucket_cors": lambda s3, b: s3.put_bucket_cors(
         Bucket=b, CORSConfiguration={"CORSRules": [{
             "AllowedMethods": ["GET"], "AllowedOrigins": ["*"]}]}),
-    "put_bucket_policy": lambda s3, b: s3.put_bucket_policy(
-        Bucket=b, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
-            "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
-            "Resource": f"arn:aws:s3:::{b}/*"}]})),
     "put_bucket_tagging": lambda s3, b: s3.put_bucket_tagging(
         Bucket=b, Tagging={"TagSet": [{"Key": "k", "Value": "v"}]}),
     # object sub-resources
