@@ -6,6 +6,7 @@
 #include "admin/admin_caller.h"
 #include "admin/admin_request.h"
 #include "admin/api_error.h"
+#include "admin/logged_answer.h"
 #include "admin/identity_wire.h"
 
 namespace strata::admin {
@@ -24,17 +25,9 @@ json ListJson(const std::vector<T>& items, F&& encode) {
 
 http::Response IdentityAdmin::Handle(const AdminRoute& route, const http::Request& request,
                                      common::ByteSource& body) {
-  const auto started = std::chrono::steady_clock::now();
-  identity::Caller caller = identity::Caller::Anonymous();
-  auto answer = Serve(route, request, body, caller);
-  http::Response response = answer.ok() ? std::move(*answer) : ErrorResponse(answer.status());
-  LogAdminRequest(request, {.operation = OpName(route.op),
-                            .user = caller.user_name,
-                            .access_key = caller.access_key,
-                            .http_status = response.status,
-                            .failure = answer.status(),
-                            .started = started});
-  return response;
+  return AnswerLogged(route, request, [&](identity::Caller& caller) {
+    return Serve(route, request, body, caller);
+  });
 }
 
 common::Result<http::Response> IdentityAdmin::Serve(const AdminRoute& route,

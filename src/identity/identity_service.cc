@@ -205,48 +205,39 @@ common::Result<Session> IdentityService::Login(std::string_view user_name,
   return impl.IssueSession(user_id, user_name, impl.NewId("f"), tag);
 }
 
-common::Result<Session> IdentityService::Refresh(std::string_view refresh_token) {
-  Impl& impl = *impl_;
+common::Result<meta::RefreshToken> IdentityService::Impl::Spend(std::string_view refresh_token) {
   if (refresh_token.empty() || refresh_token.size() > 256) {
     return InvalidToken("the refresh token is not valid");
   }
-  auto spent =
-      impl.store.SpendRefreshToken(common::Sha256Hex(refresh_token), impl.clock.NowMillis());
+  auto spent = store.SpendRefreshToken(common::Sha256Hex(refresh_token), clock.NowMillis());
   if (!spent.ok()) {
     Code code = spent.status().code();
     if (code == Code::kNoSuchEntity || code == Code::kInvalidToken) {
       return InvalidToken("the refresh token is not valid, expired or was already used");
     }
-    return spent.status();
   }
-  if (spent->user_id == internal::kRootUserId) {
-    return impl.IssueSession(spent->user_id, impl.root.access_key, spent->family_id, "");
+  return spent;
+}
+
+common::Result<Session> IdentityService::Refresh(std::string_view refresh_token) {
+  Impl& impl = *impl_;
+  STRATA_ASSIGN_OR_RETURN(meta::RefreshToken spent, impl.Spend(refresh_token));
+  if (spent.user_id == internal::kRootUserId) {
+    return impl.IssueSession(spent.user_id, impl.root.access_key, spent.family_id, "");
   }
-  auto user = impl.store.GetUser(spent->user_id);
+  auto user = impl.store.GetUser(spent.user_id);
   if (!user.ok()) {
     if (user.status().code() == Code::kNoSuchEntity) return InvalidToken("the user is gone");
     return user.status();
   }
   if (user->disabled) return InvalidToken("the user is disabled");
-  return impl.IssueSession(user->id, user->name, spent->family_id,
+  return impl.IssueSession(user->id, user->name, spent.family_id,
                            internal::CredentialTag(user->password_hash));
 }
 
 common::Status IdentityService::Logout(std::string_view refresh_token) {
-  Impl& impl = *impl_;
-  if (refresh_token.empty() || refresh_token.size() > 256) {
-    return InvalidToken("the refresh token is not valid");
-  }
-  auto spent =
-      impl.store.SpendRefreshToken(common::Sha256Hex(refresh_token), impl.clock.NowMillis());
-  if (!spent.ok()) {
-    Code code = spent.status().code();
-    if (code == Code::kNoSuchEntity || code == Code::kInvalidToken) {
-      return InvalidToken("the refresh token is not valid, expired or was already used");
-    }
-    return spent.status();
-  }
-  return impl.store.RevokeRefreshFamily(spent->family_id);
+  STRATA_ASSIGN_OR_RETURN(meta::RefreshToken spent, impl_->Spend(refresh_token));
+  return impl_->store.RevokeRefreshFamily(spent.family_id);
 }
 
 common::Result<Caller> IdentityService::AuthenticateBearer(std::string_view token) {

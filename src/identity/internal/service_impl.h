@@ -88,6 +88,9 @@ struct IdentityService::Impl {
   // credential_tag: CredentialTag of the user's password hash ("" for root).
   common::Result<Session> IssueSession(std::string_view user_id, std::string_view user_name,
                                        std::string_view family_id, std::string_view credential_tag);
+  // Spends a refresh token; kInvalidToken for a bad, unknown, expired or
+  // replayed one (a replay revokes its family).
+  common::Result<meta::RefreshToken> Spend(std::string_view refresh_token);
   // A fresh id: prefix + 24 hex characters.
   std::string NewId(std::string_view prefix);
 
