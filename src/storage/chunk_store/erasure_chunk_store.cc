@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <set>
-#include <system_error>
 
 #include "storage/chunk_store/internal/chunk_decode.h"
 #include "storage/chunk_store/internal/chunk_encode.h"
@@ -12,21 +11,26 @@
 #include "storage/chunk_store/layout.h"
 #include "storage/chunker/chunker.h"
 #include "storage/drive/durable_file.h"
+#include "storage/drive/local_drive.h"
 
 namespace strata::storage {
 namespace {
 
-// Creates <drive>/chunks and an empty <drive>/tmp.
-common::Status PrepareDrive(const std::filesystem::path& drive) {
-  std::error_code ec;
-  std::filesystem::create_directories(drive / kChunksDirName, ec);
-  if (ec) return IoError("mkdir", drive / kChunksDirName, ec.value());
+// Creates chunks/ and an empty tmp/ (and the drive folder when missing).
+common::Status PrepareDrive(Drive& drive) {
+  // Durably: every shard lives under chunks/, so a chunks/ whose entry in
+  // the drive folder was never synced could take them all in a power cut.
+  const std::filesystem::path chunks(kChunksDirName);
+  STRATA_RETURN_IF_ERROR(CreateDirectoriesDurably(drive, chunks));
+  STRATA_ASSIGN_OR_RETURN(FileInfo info, drive.Stat(chunks));
+  if (info.type != FileType::kDirectory) {
+    return common::Error(common::Code::kUnavailable,
+                         (drive.root() / chunks).string() + " is not a directory");
+  }
   // A crash mid-write leaves temporary shards that were never committed.
-  std::filesystem::remove_all(drive / kChunkTempDirName, ec);
-  if (ec) return IoError("clear", drive / kChunkTempDirName, ec.value());
-  std::filesystem::create_directories(drive / kChunkTempDirName, ec);
-  if (ec) return IoError("mkdir", drive / kChunkTempDirName, ec.value());
-  return common::Status::Ok();
+  // Nothing in tmp/ needs to survive a crash, so it is not synced.
+  STRATA_RETURN_IF_ERROR(drive.RemoveAll(std::filesystem::path(kChunkTempDirName)));
+  return drive.CreateDirs(std::filesystem::path(kChunkTempDirName));
 }
 
 // The drive's folder with "." and ".." resolved and no trailing separator,
@@ -37,31 +41,64 @@ std::filesystem::path NormalDrivePath(const std::filesystem::path& drive) {
   return normal;
 }
 
+// One LocalDrive per folder.
+std::vector<std::unique_ptr<Drive>> LocalDrives(std::vector<std::filesystem::path> paths) {
+  std::vector<std::unique_ptr<Drive>> drives;
+  drives.reserve(paths.size());
+  for (auto& path : paths) drives.push_back(std::make_unique<LocalDrive>(std::move(path)));
+  return drives;
+}
+
+std::vector<std::filesystem::path> DriveRoots(const std::vector<Drive*>& drives) {
+  std::vector<std::filesystem::path> roots;
+  roots.reserve(drives.size());
+  for (const Drive* drive : drives) roots.push_back(drive->root());
+  return roots;
+}
+
+std::vector<Drive*> Pointers(const std::vector<std::unique_ptr<Drive>>& drives) {
+  std::vector<Drive*> out;
+  out.reserve(drives.size());
+  for (const auto& drive : drives) out.push_back(drive.get());
+  return out;
+}
+
 }  // namespace
 
 common::Result<std::unique_ptr<ErasureChunkStore>> ErasureChunkStore::Open(
     std::vector<std::filesystem::path> drives, common::Random& random, const common::Clock& clock,
     ErasureChunkStoreOptions options) {
-  return OpenWithClock(std::move(drives), random, &clock, options);
+  std::vector<std::unique_ptr<Drive>> owned = LocalDrives(std::move(drives));
+  std::vector<Drive*> pointers = Pointers(owned);
+  return OpenWithClock(std::move(owned), std::move(pointers), random, &clock, options);
 }
 
 common::Result<std::unique_ptr<ErasureChunkStore>> ErasureChunkStore::Open(
     std::vector<std::filesystem::path> drives, common::Random& random,
     ErasureChunkStoreOptions options) {
-  return OpenWithClock(std::move(drives), random, nullptr, options);
+  std::vector<std::unique_ptr<Drive>> owned = LocalDrives(std::move(drives));
+  std::vector<Drive*> pointers = Pointers(owned);
+  return OpenWithClock(std::move(owned), std::move(pointers), random, nullptr, options);
+}
+
+common::Result<std::unique_ptr<ErasureChunkStore>> ErasureChunkStore::OpenOnDrives(
+    std::vector<Drive*> drives, common::Random& random, const common::Clock& clock,
+    ErasureChunkStoreOptions options) {
+  return OpenWithClock({}, std::move(drives), random, &clock, options);
 }
 
 common::Result<std::unique_ptr<ErasureChunkStore>> ErasureChunkStore::OpenWithClock(
-    std::vector<std::filesystem::path> drives, common::Random& random, const common::Clock* clock,
-    const ErasureChunkStoreOptions& options) {
+    std::vector<std::unique_ptr<Drive>> owned_drives, std::vector<Drive*> drives,
+    common::Random& random, const common::Clock* clock, const ErasureChunkStoreOptions& options) {
   if (drives.empty()) return common::Error(common::Code::kInvalidArgument, "no drives configured");
   std::set<std::filesystem::path> distinct;
-  for (const auto& drive : drives) {
+  for (const Drive* drive : drives) {
     // Two entries for one folder would silently put "distinct" shards of a
     // chunk on the same disk.
-    if (!distinct.insert(NormalDrivePath(drive)).second) {
-      return common::Error(common::Code::kInvalidArgument,
-                           "drive " + drive.string() + " is listed twice");
+    if (drive == nullptr || !distinct.insert(NormalDrivePath(drive->root())).second) {
+      return common::Error(
+          common::Code::kInvalidArgument,
+          "drive " + (drive ? drive->root().string() : "(null)") + " is listed twice");
     }
   }
   STRATA_ASSIGN_OR_RETURN(ErasureCodec codec,
@@ -84,23 +121,26 @@ common::Result<std::unique_ptr<ErasureChunkStore>> ErasureChunkStore::OpenWithCl
     return common::Error(common::Code::kInvalidArgument, "drive retry interval must be positive");
   }
   std::unique_ptr<ErasureChunkStore> store(
-      new ErasureChunkStore(std::move(drives), random, clock, std::move(codec), options, quorum));
-  for (size_t d = 0; d < store->health_.size(); ++d) {
+      new ErasureChunkStore(std::move(owned_drives), std::move(drives), random, clock,
+                            std::move(codec), options, quorum));
+  for (size_t d = 0; d < store->drives_.size(); ++d) {
     // Drive failures are data (STYLE.md rule 8): a dead drive at startup is
     // an offline drive, and the quorum decides whether writes still work.
-    if (common::Status status = PrepareDrive(store->health_.path(d)); !status.ok()) {
+    if (common::Status status = PrepareDrive(*store->drives_[d]); !status.ok()) {
       store->health_.RecordFailure(d, status);
     }
   }
   return store;
 }
 
-ErasureChunkStore::ErasureChunkStore(std::vector<std::filesystem::path> drives,
-                                     common::Random& random, const common::Clock* clock,
-                                     ErasureCodec codec, const ErasureChunkStoreOptions& options,
-                                     int write_quorum)
+ErasureChunkStore::ErasureChunkStore(std::vector<std::unique_ptr<Drive>> owned_drives,
+                                     std::vector<Drive*> drives, common::Random& random,
+                                     const common::Clock* clock, ErasureCodec codec,
+                                     const ErasureChunkStoreOptions& options, int write_quorum)
     : own_clock_(clock ? nullptr : std::make_unique<common::SystemClock>()),
-      health_(std::move(drives), clock ? *clock : *own_clock_, options.drive_retry_ms),
+      owned_drives_(std::move(owned_drives)),
+      drives_(std::move(drives)),
+      health_(DriveRoots(drives_), clock ? *clock : *own_clock_, options.drive_retry_ms),
       random_(random),
       codec_(std::move(codec)),
       block_size_(options.block_size),
@@ -136,7 +176,7 @@ common::Result<meta::ChunkInfo> ErasureChunkStore::Write(std::string_view hash,
   meta::ChunkInfo chunk{std::string(hash), NewLocation(), codec_.data_shards(),
                         codec_.parity_shards(), data.size()};
   STRATA_ASSIGN_OR_RETURN(chunk_internal::ChunkShardFiles files,
-                          chunk_internal::ChunkShardFiles::Create(health_, chunk, codec_));
+                          chunk_internal::ChunkShardFiles::Create(drives_, health_, chunk, codec_));
   const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(data.data()), data.size());
   STRATA_ASSIGN_OR_RETURN(std::vector<common::Status> results,
                           chunk_internal::WriteChunkShards(files, codec_, bytes, block_size_));
@@ -162,7 +202,7 @@ common::Status ErasureChunkStore::ReadRange(const meta::ChunkInfo& chunk, uint64
   std::optional<ErasureCodec> scratch;
   STRATA_ASSIGN_OR_RETURN(const ErasureCodec* codec, CodecFor(chunk, scratch));
   STRATA_ASSIGN_OR_RETURN(chunk_internal::ChunkShardFiles files,
-                          chunk_internal::ChunkShardFiles::Create(health_, chunk, *codec));
+                          chunk_internal::ChunkShardFiles::Create(drives_, health_, chunk, *codec));
   if (offset > chunk.size || out.size() > chunk.size - offset) {
     return common::Error(common::Code::kInvalidArgument,
                          "range " + std::to_string(offset) + "+" + std::to_string(out.size()) +
@@ -191,15 +231,11 @@ common::Status ErasureChunkStore::Delete(std::string_view location) {
 
 common::Status ErasureChunkStore::RemoveLocation(std::string_view location) {
   common::Status first_error;
-  for (size_t d = 0; d < health_.size(); ++d) {
-    const auto dir = ChunkLocationDir(health_.path(d), location);
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-    // A drive whose folder is gone (or replaced by a file) holds nothing.
-    if (!ec || ec == std::errc::no_such_file_or_directory || ec == std::errc::not_a_directory) {
-      continue;
-    }
-    common::Status status = IoError("remove", dir, ec.value());
+  for (size_t d = 0; d < drives_.size(); ++d) {
+    // A drive whose folder is gone (or replaced by a file) holds nothing:
+    // RemoveAll counts that as removed.
+    common::Status status = drives_[d]->RemoveAll(ChunkLocationDir(location));
+    if (status.ok()) continue;
     health_.RecordFailure(d, status);
     if (first_error.ok()) first_error = status;
   }
@@ -210,7 +246,7 @@ common::Result<HealResult> ErasureChunkStore::Heal(const meta::ChunkInfo& chunk)
   std::optional<ErasureCodec> scratch;
   STRATA_ASSIGN_OR_RETURN(const ErasureCodec* codec, CodecFor(chunk, scratch));
   STRATA_ASSIGN_OR_RETURN(chunk_internal::ChunkShardFiles files,
-                          chunk_internal::ChunkShardFiles::Create(health_, chunk, *codec));
+                          chunk_internal::ChunkShardFiles::Create(drives_, health_, chunk, *codec));
   {
     std::unique_lock lock(heal_mutex_);
     heal_done_.wait(lock, [&] { return !healing_.contains(chunk.location); });
@@ -227,7 +263,7 @@ common::Result<HealResult> ErasureChunkStore::Heal(const meta::ChunkInfo& chunk)
 
 common::Status ErasureChunkStore::ForEachLocation(
     const std::function<void(const StoredLocation&)>& visit) {
-  return chunk_internal::ScanLocations(health_, visit);
+  return chunk_internal::ScanLocations(drives_, health_, visit);
 }
 
 }  // namespace strata::storage

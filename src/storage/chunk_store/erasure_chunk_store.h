@@ -9,7 +9,9 @@
 // verified shards when a data shard is missing or corrupt. Heal rewrites
 // missing and corrupt shards. A drive whose I/O fails is taken offline for a
 // retry interval (DriveHealth), so one dead drive costs one missing shard per
-// chunk, not one error per request.
+// chunk, not one error per request. Every file operation goes through one
+// Drive per drive folder (storage/drive/drive.h): LocalDrives the store
+// builds from paths, or Drives the caller supplies (OpenOnDrives).
 #pragma once
 
 #include <atomic>
@@ -32,6 +34,7 @@
 #include "meta/meta_store.h"
 #include "storage/chunk_store.h"
 #include "storage/chunk_store/drive_health.h"
+#include "storage/drive/drive.h"
 #include "storage/erasure/codec.h"
 #include "storage/shard/shard_format.h"
 
@@ -54,10 +57,12 @@ struct ErasureChunkStoreOptions {
 
 class ErasureChunkStore : public ChunkStore {
  public:
-  // Creates each drive's layout (chunks/, tmp/) when missing and clears the
-  // temporary files a crash left in tmp/ (they were never committed). A
-  // drive whose layout cannot be created is not fatal: it starts offline
-  // (see DriveStatuses) and is retried like any failed drive.
+  // Opens the store over the drive folders `drives`, each through a
+  // LocalDrive the store owns. Creates each drive's layout (chunks/, made
+  // durable, and tmp/) when missing and clears the temporary files a crash
+  // left in tmp/ (they were never committed). A drive whose layout cannot be
+  // created is not fatal: it starts offline (see DriveStatuses) and is
+  // retried like any failed drive.
   // Fewer drives than K + M is allowed: shards then share drives
   // round-robin, and losing one drive loses several shards of a chunk.
   // The drive list's count and order are part of the stored format
@@ -71,6 +76,14 @@ class ErasureChunkStore : public ChunkStore {
   // The same on the system clock (owned by the store).
   static common::Result<std::unique_ptr<ErasureChunkStore>> Open(
       std::vector<std::filesystem::path> drives, common::Random& random,
+      ErasureChunkStoreOptions options = {});
+  // The same over Drives the caller built (a FaultyDrive in tests, a
+  // decorated LocalDrive); drive i is the folder Drive::root() names, and
+  // the list's order is part of the format as above. Two drives with the
+  // same root are kInvalidArgument. The drives are not owned and must
+  // outlive the store.
+  static common::Result<std::unique_ptr<ErasureChunkStore>> OpenOnDrives(
+      std::vector<Drive*> drives, common::Random& random, const common::Clock& clock,
       ErasureChunkStoreOptions options = {});
 
   // See ChunkStore::Write. Shards on offline drives are not attempted and
@@ -124,13 +137,14 @@ class ErasureChunkStore : public ChunkStore {
   // SetDegradedReadCallback (once, before any read).
 
  private:
-  ErasureChunkStore(std::vector<std::filesystem::path> drives, common::Random& random,
-                    const common::Clock* clock, ErasureCodec codec,
+  ErasureChunkStore(std::vector<std::unique_ptr<Drive>> owned_drives, std::vector<Drive*> drives,
+                    common::Random& random, const common::Clock* clock, ErasureCodec codec,
                     const ErasureChunkStoreOptions& options, int write_quorum);
-  // Open with clock, or with an owned system clock when it is nullptr.
+  // Open with clock, or with an owned system clock when it is nullptr, over
+  // drives (of which owned_drives are the ones the store owns).
   static common::Result<std::unique_ptr<ErasureChunkStore>> OpenWithClock(
-      std::vector<std::filesystem::path> drives, common::Random& random, const common::Clock* clock,
-      const ErasureChunkStoreOptions& options);
+      std::vector<std::unique_ptr<Drive>> owned_drives, std::vector<Drive*> drives,
+      common::Random& random, const common::Clock* clock, const ErasureChunkStoreOptions& options);
 
   std::string NewLocation();
   // The codec for the chunk's K and M: the store's own, or one built into
@@ -143,7 +157,9 @@ class ErasureChunkStore : public ChunkStore {
   // Set when Open got no clock; declared before health_, which keeps a
   // reference to the clock in use.
   const std::unique_ptr<common::SystemClock> own_clock_;
-  DriveHealth health_;
+  const std::vector<std::unique_ptr<Drive>> owned_drives_;  // LocalDrives built by Open
+  const std::vector<Drive*> drives_;                        // every drive, in order
+  DriveHealth health_;                                      // one entry per drive
   std::mutex random_mutex_;
   common::Random& random_;  // GUARDED_BY(random_mutex_)
   const ErasureCodec codec_;

@@ -23,24 +23,41 @@ bool IsValidChunkHash(std::string_view hash) {
   return hash.size() == kChunkHashLength && IsLowerHex(hash);
 }
 
+std::filesystem::path ChunkPrefixDir(std::string_view location) {
+  return std::filesystem::path(kChunksDirName) / std::string(location.substr(0, 2));
+}
+
+std::filesystem::path ChunkLocationDir(std::string_view location) {
+  return ChunkPrefixDir(location) / std::string(location);
+}
+
+std::filesystem::path ChunkShardPath(std::string_view location, int shard) {
+  return ChunkLocationDir(location) / std::to_string(shard);
+}
+
+std::filesystem::path ChunkShardTempPath(std::string_view location, int shard) {
+  return std::filesystem::path(kChunkTempDirName) /
+         (std::string(location) + "." + std::to_string(shard));
+}
+
 std::filesystem::path ChunkPrefixDir(const std::filesystem::path& drive,
                                      std::string_view location) {
-  return drive / kChunksDirName / std::string(location.substr(0, 2));
+  return drive / ChunkPrefixDir(location);
 }
 
 std::filesystem::path ChunkLocationDir(const std::filesystem::path& drive,
                                        std::string_view location) {
-  return ChunkPrefixDir(drive, location) / std::string(location);
+  return drive / ChunkLocationDir(location);
 }
 
 std::filesystem::path ChunkShardPath(const std::filesystem::path& drive, std::string_view location,
                                      int shard) {
-  return ChunkLocationDir(drive, location) / std::to_string(shard);
+  return drive / ChunkShardPath(location, shard);
 }
 
 std::filesystem::path ChunkShardTempPath(const std::filesystem::path& drive,
                                          std::string_view location, int shard) {
-  return drive / kChunkTempDirName / (std::string(location) + "." + std::to_string(shard));
+  return drive / ChunkShardTempPath(location, shard);
 }
 
 std::optional<uint64_t> ChunkPlacementHash(std::string_view hash) {

@@ -31,17 +31,23 @@ bool IsValidChunkLocation(std::string_view location);
 // True for exactly kChunkHashLength lower-case hex characters.
 bool IsValidChunkHash(std::string_view hash);
 
-// <drive>/chunks/<loc[0:2]>: the prefix directory (at most 256 per drive).
-// REQUIRES: IsValidChunkLocation(location).
+// Names inside the drive folder, as a Drive (storage/drive/drive.h) takes
+// them. REQUIRES: IsValidChunkLocation(location).
+//   chunks/<loc[0:2]>: the prefix directory (at most 256 per drive).
+std::filesystem::path ChunkPrefixDir(std::string_view location);
+//   chunks/<loc[0:2]>/<loc>: every shard of the location on that drive.
+std::filesystem::path ChunkLocationDir(std::string_view location);
+//   chunks/<loc[0:2]>/<loc>/<shard>
+std::filesystem::path ChunkShardPath(std::string_view location, int shard);
+//   tmp/<loc>.<shard>: unique per shard because the location is random.
+std::filesystem::path ChunkShardTempPath(std::string_view location, int shard);
+
+// The same names under a drive folder: <drive>/chunks/... and <drive>/tmp/...
 std::filesystem::path ChunkPrefixDir(const std::filesystem::path& drive, std::string_view location);
-// <drive>/chunks/<loc[0:2]>/<loc>: every shard of the location on that drive.
-// REQUIRES: IsValidChunkLocation(location).
 std::filesystem::path ChunkLocationDir(const std::filesystem::path& drive,
                                        std::string_view location);
-// <drive>/chunks/<loc[0:2]>/<loc>/<shard>
 std::filesystem::path ChunkShardPath(const std::filesystem::path& drive, std::string_view location,
                                      int shard);
-// <drive>/tmp/<loc>.<shard>: unique per shard because the location is random.
 std::filesystem::path ChunkShardTempPath(const std::filesystem::path& drive,
                                          std::string_view location, int shard);
 

@@ -1,53 +1,19 @@
 #include "storage/shard/shard_reader.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <string>
 #include <vector>
 
-#include "storage/drive/durable_file.h"
-
 namespace strata::storage {
 
-namespace {
-
-// pread until n bytes or end of file; returns the bytes read.
-common::Result<size_t> PreadFull(int fd, const std::filesystem::path& path, uint8_t* buf, size_t n,
-                                 uint64_t offset) {
-  size_t done = 0;
-  while (done < n) {
-    ssize_t r = ::pread(fd, buf + done, n - done, static_cast<off_t>(offset + done));
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      return IoError("pread", path, errno);
-    }
-    if (r == 0) break;
-    done += static_cast<size_t>(r);
-  }
-  return done;
-}
-
-common::Result<uint64_t> FileSize(int fd, const std::filesystem::path& path) {
-  struct stat st;
-  if (::fstat(fd, &st) != 0) return IoError("fstat", path, errno);
-  return static_cast<uint64_t>(st.st_size);
-}
-
-}  // namespace
-
-common::Result<ShardReader> ShardReader::Open(const std::filesystem::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return IoError("open", path, errno);
-  // Owns fd from here: every early return below closes it.
-  ShardReader reader(fd, path, ShardHeader{});
+common::Result<ShardReader> ShardReader::Open(Drive& drive, const std::filesystem::path& name) {
+  STRATA_ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> file, drive.OpenFile(name));
+  // Owns the file from here: every early return below closes it.
+  ShardReader reader(std::move(file));
 
   std::array<uint8_t, kShardHeaderSize> bytes{};
-  STRATA_ASSIGN_OR_RETURN(size_t got, PreadFull(fd, path, bytes.data(), bytes.size(), 0));
+  STRATA_ASSIGN_OR_RETURN(size_t got, reader.file_->ReadAt(0, bytes));
   common::Result<ShardHeader> header = DecodeShardHeader(std::span(bytes.data(), got));
   if (!header.ok()) return reader.Corruption(header.status().message());
   reader.header_ = *header;
@@ -55,7 +21,7 @@ common::Result<ShardReader> ShardReader::Open(const std::filesystem::path& path)
 
   // A size mismatch means a torn or tampered file; catching it here fails
   // fast instead of at whichever block a read happens to reach.
-  STRATA_ASSIGN_OR_RETURN(uint64_t size, FileSize(fd, path));
+  STRATA_ASSIGN_OR_RETURN(uint64_t size, reader.file_->Size());
   const uint64_t want = ShardFileSize(*header);
   if (size < want) {
     return reader.Corruption("truncated: " + std::to_string(size) + " bytes, header implies " +
@@ -68,23 +34,8 @@ common::Result<ShardReader> ShardReader::Open(const std::filesystem::path& path)
   return reader;
 }
 
-ShardReader::ShardReader(int fd, std::filesystem::path path, const ShardHeader& header)
-    : fd_(fd), path_(std::move(path)), header_(header), header_checksum_(0) {}
-
-ShardReader::~ShardReader() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-ShardReader::ShardReader(ShardReader&& other) noexcept
-    : fd_(other.fd_),
-      path_(std::move(other.path_)),
-      header_(other.header_),
-      header_checksum_(other.header_checksum_) {
-  other.fd_ = -1;
-}
-
 common::Status ShardReader::Corruption(const std::string& what) const {
-  return common::Error(common::Code::kCorruption, "shard " + path_.string() + ": " + what);
+  return common::Error(common::Code::kCorruption, "shard " + path().string() + ": " + what);
 }
 
 common::Status ShardReader::ReadBlock(uint64_t block, std::span<uint8_t> scratch) const {
@@ -92,7 +43,7 @@ common::Status ShardReader::ReadBlock(uint64_t block, std::span<uint8_t> scratch
   const uint64_t offset = ShardBlockOffset(header_, block);
   const size_t want = static_cast<size_t>(length) + kShardBlockChecksumSize;
   // Payload and its trailing checksum are adjacent: one pread per block.
-  STRATA_ASSIGN_OR_RETURN(size_t got, PreadFull(fd_, path_, scratch.data(), want, offset));
+  STRATA_ASSIGN_OR_RETURN(size_t got, file_->ReadAt(offset, scratch.first(want)));
   if (got < want) {
     return Corruption("truncated in block " + std::to_string(block) + " (file offset " +
                       std::to_string(offset) + ")");
@@ -109,7 +60,7 @@ common::Status ShardReader::ReadBlock(uint64_t block, std::span<uint8_t> scratch
 common::Status ShardReader::ReadRange(uint64_t offset, std::span<uint8_t> out) const {
   if (offset > header_.payload_size || out.size() > header_.payload_size - offset) {
     return common::Error(common::Code::kInvalidArgument,
-                         "shard " + path_.string() + ": range [" + std::to_string(offset) + ", +" +
+                         "shard " + path().string() + ": range [" + std::to_string(offset) + ", +" +
                              std::to_string(out.size()) + ") past payload of " +
                              std::to_string(header_.payload_size) + " bytes");
   }
@@ -135,7 +86,7 @@ common::Status ShardReader::ReadRange(uint64_t offset, std::span<uint8_t> out) c
 }
 
 common::Status ShardReader::VerifyAll() const {
-  STRATA_ASSIGN_OR_RETURN(uint64_t size, FileSize(fd_, path_));
+  STRATA_ASSIGN_OR_RETURN(uint64_t size, file_->Size());
   if (size != ShardFileSize(header_)) {
     return Corruption(std::to_string(size) + " bytes, header implies " +
                       std::to_string(ShardFileSize(header_)));

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/random.h"
+#include "storage/drive/local_drive.h"
 #include "storage/shard/shard_format.h"
 #include "storage/shard/shard_reader.h"
 #include "storage/shard/shard_writer.h"
@@ -66,16 +67,24 @@ class ShardTest : public ::testing::Test {
   void SetUp() override {
     root_ = fs::temp_directory_path() / ("strata-shard-" + common::RandomHexId(random_, 8));
     fs::create_directories(root_ / "tmp");
+    drive_ = std::make_unique<LocalDrive>(root_);
   }
   void TearDown() override { fs::remove_all(root_); }
 
-  fs::path TempPath() { return root_ / "tmp" / ("tmp-" + common::RandomHexId(random_, 8)); }
+  // A fresh name in the drive's tmp/.
+  fs::path TempName() { return fs::path("tmp") / ("tmp-" + common::RandomHexId(random_, 8)); }
+  // ShardReader::Open of a file under root_.
+  common::Result<ShardReader> OpenShard(const fs::path& path) {
+    return ShardReader::Open(*drive_, path.lexically_relative(root_));
+  }
 
-  // Writes payload in pieces of the given sizes (cycled), returns the path.
+  // Writes payload in pieces of the given sizes (cycled), returns the full
+  // path.
   fs::path Write(const ShardHeader& header, const std::vector<uint8_t>& payload,
                  std::vector<size_t> pieces = {4096}) {
-    fs::path path = root_ / "shards" / ("s" + std::to_string(++count_));
-    auto writer = ShardWriter::Create(header, TempPath());
+    const fs::path name = fs::path("shards") / ("s" + std::to_string(++count_));
+    const fs::path path = root_ / name;
+    auto writer = ShardWriter::Create(header, *drive_, TempName());
     EXPECT_TRUE(writer.ok()) << writer.status().ToString();
     if (!writer.ok()) return path;
     size_t pos = 0;
@@ -85,13 +94,13 @@ class ShardTest : public ::testing::Test {
       EXPECT_TRUE(status.ok()) << status.ToString();
       pos += n;
     }
-    common::Status status = writer->Finish(path);
+    common::Status status = writer->Finish(name);
     EXPECT_TRUE(status.ok()) << status.ToString();
     return path;
   }
 
   ShardReader OpenOrDie(const fs::path& path) {
-    auto reader = ShardReader::Open(path);
+    auto reader = OpenShard(path);
     EXPECT_TRUE(reader.ok()) << reader.status().ToString();
     return std::move(reader).value();
   }
@@ -102,6 +111,7 @@ class ShardTest : public ::testing::Test {
 
   common::SecureRandom random_;
   fs::path root_;
+  std::unique_ptr<LocalDrive> drive_;
   int count_ = 0;
 };
 
@@ -217,7 +227,7 @@ TEST_F(ShardTest, TruncatedOrExtendedFileIsCorrupt) {
        {full - 1, full - 8, uint64_t{kShardHeaderSize}, uint64_t{40}, uint64_t{0}, full + 1}) {
     fs::path path = Write(header, payload);
     fs::resize_file(path, size);
-    auto reader = ShardReader::Open(path);
+    auto reader = OpenShard(path);
     ASSERT_FALSE(reader.ok()) << "size " << size;
     EXPECT_EQ(reader.status().code(), common::Code::kCorruption) << reader.status().ToString();
   }
@@ -246,55 +256,55 @@ TEST_F(ShardTest, AnyFlippedHeaderByteIsCorrupt) {
   fs::path path = Write(header, RandomBytes(1500, 14));
   for (uint64_t i = 0; i < kShardHeaderSize; ++i) {
     FlipByte(path, i);
-    auto reader = ShardReader::Open(path);
+    auto reader = OpenShard(path);
     ASSERT_FALSE(reader.ok()) << "byte " << i;
     EXPECT_EQ(reader.status().code(), common::Code::kCorruption) << "byte " << i;
     FlipByte(path, i);  // restore
   }
-  EXPECT_TRUE(ShardReader::Open(path).ok());
+  EXPECT_TRUE(OpenShard(path).ok());
 }
 
 TEST_F(ShardTest, WrongMagicAndVersionHaveClearMessages) {
   ShardHeader header = MakeHeader(100, 1000);
   fs::path path = Write(header, RandomBytes(100, 15));
   Patch(path, 0, {'N', 'O', 'T', 'S', 'H', 'A', 'R', 'D'});
-  auto reader = ShardReader::Open(path);
+  auto reader = OpenShard(path);
   EXPECT_EQ(reader.status().code(), common::Code::kCorruption);
   EXPECT_NE(reader.status().message().find("bad magic"), std::string::npos);
 
   fs::path newer = Write(header, RandomBytes(100, 15));
   Patch(newer, 8, {2, 0});
-  auto newer_reader = ShardReader::Open(newer);
+  auto newer_reader = OpenShard(newer);
   EXPECT_EQ(newer_reader.status().code(), common::Code::kCorruption);
   EXPECT_NE(newer_reader.status().message().find("unsupported format version 2"), std::string::npos)
       << newer_reader.status().ToString();
 }
 
 TEST_F(ShardTest, MissingFileIsUnavailable) {
-  auto reader = ShardReader::Open(root_ / "no-such-shard");
+  auto reader = OpenShard(root_ / "no-such-shard");
   EXPECT_EQ(reader.status().code(), common::Code::kUnavailable);
 }
 
 TEST_F(ShardTest, WriterRejectsTooManyBytes) {
-  auto writer = ShardWriter::Create(MakeHeader(10, 1000), TempPath());
+  auto writer = ShardWriter::Create(MakeHeader(10, 1000), *drive_, TempName());
   ASSERT_TRUE(writer.ok());
   std::vector<uint8_t> bytes(8, 1);
   ASSERT_TRUE(writer->Append(bytes).ok());
   EXPECT_EQ(writer->Append(bytes).code(), common::Code::kInvalidArgument);
   // The writer stays failed, even for an append that would fit.
   EXPECT_EQ(writer->Append(std::span(bytes).first(2)).code(), common::Code::kInvalidArgument);
-  EXPECT_EQ(writer->Finish(root_ / "out").code(), common::Code::kInvalidArgument);
+  EXPECT_EQ(writer->Finish("out").code(), common::Code::kInvalidArgument);
   EXPECT_FALSE(fs::exists(root_ / "out"));
 }
 
 TEST_F(ShardTest, WriterRejectsTooFewBytesAndLeavesNothing) {
   {
-    auto writer = ShardWriter::Create(MakeHeader(2500, 1000), TempPath());
+    auto writer = ShardWriter::Create(MakeHeader(2500, 1000), *drive_, TempName());
     ASSERT_TRUE(writer.ok());
     std::vector<uint8_t> bytes(2499, 1);
     ASSERT_TRUE(writer->Append(bytes).ok());
     EXPECT_EQ(TempFileCount(), 1u);
-    EXPECT_EQ(writer->Finish(root_ / "out").code(), common::Code::kInvalidArgument);
+    EXPECT_EQ(writer->Finish("out").code(), common::Code::kInvalidArgument);
   }
   EXPECT_FALSE(fs::exists(root_ / "out"));
   EXPECT_EQ(TempFileCount(), 0u);
@@ -302,7 +312,7 @@ TEST_F(ShardTest, WriterRejectsTooFewBytesAndLeavesNothing) {
 
 TEST_F(ShardTest, AbandonedWriterRemovesItsTempFile) {
   {
-    auto writer = ShardWriter::Create(MakeHeader(2500, 1000), TempPath());
+    auto writer = ShardWriter::Create(MakeHeader(2500, 1000), *drive_, TempName());
     ASSERT_TRUE(writer.ok());
     std::vector<uint8_t> bytes(1500, 1);
     ASSERT_TRUE(writer->Append(bytes).ok());
@@ -314,11 +324,12 @@ TEST_F(ShardTest, AbandonedWriterRemovesItsTempFile) {
 TEST_F(ShardTest, WriterCreateErrors) {
   ShardHeader bad = MakeHeader(100, 1000);
   bad.shard_index = 6;  // K + M = 6
-  auto writer = ShardWriter::Create(bad, TempPath());
+  auto writer = ShardWriter::Create(bad, *drive_, TempName());
   EXPECT_EQ(writer.status().code(), common::Code::kInvalidArgument);
   EXPECT_EQ(TempFileCount(), 0u);
 
-  auto no_dir = ShardWriter::Create(MakeHeader(100, 1000), root_ / "no-such-dir" / "tmp-x");
+  auto no_dir =
+      ShardWriter::Create(MakeHeader(100, 1000), *drive_, fs::path("no-such-dir") / "tmp-x");
   EXPECT_EQ(no_dir.status().code(), common::Code::kUnavailable);
 }
 

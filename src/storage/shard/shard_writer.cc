@@ -5,20 +5,13 @@
 
 namespace strata::storage {
 
-namespace {
-
-std::span<const char> AsChars(std::span<const uint8_t> bytes) {
-  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
-}
-
-}  // namespace
-
-common::Result<ShardWriter> ShardWriter::Create(const ShardHeader& header,
-                                                std::filesystem::path temp_path) {
+common::Result<ShardWriter> ShardWriter::Create(const ShardHeader& header, Drive& drive,
+                                                std::filesystem::path temp_name) {
   STRATA_RETURN_IF_ERROR(ValidateShardHeader(header));
-  STRATA_ASSIGN_OR_RETURN(DurableFileWriter file, DurableFileWriter::Create(std::move(temp_path)));
+  STRATA_ASSIGN_OR_RETURN(DurableFileWriter file,
+                          DurableFileWriter::Create(drive, std::move(temp_name)));
   const std::array<uint8_t, kShardHeaderSize> bytes = EncodeShardHeader(header);
-  STRATA_RETURN_IF_ERROR(file.Append(AsChars(bytes)));
+  STRATA_RETURN_IF_ERROR(file.Append(std::span<const uint8_t>(bytes)));
   return ShardWriter(header, std::move(file));
 }
 
@@ -61,14 +54,14 @@ common::Status ShardWriter::FlushBlock() {
   // Block and checksum in one write: a crash tears them together, and the
   // reader's checksum catches it (the file is only visible after Commit
   // anyway).
-  common::Status status = file_.Append(AsChars(block_));
+  common::Status status = file_.Append(std::span<const uint8_t>(block_));
   block_.clear();
   if (!status.ok()) return Fail(std::move(status));
   ++next_block_;
   return common::Status::Ok();
 }
 
-common::Status ShardWriter::Finish(const std::filesystem::path& final_path) {
+common::Status ShardWriter::Finish(const std::filesystem::path& final_name) {
   if (!error_.ok()) return error_;
   if (finished_) return Fail(common::Error(common::Code::kInternal, "shard writer: finished"));
   finished_ = true;
@@ -79,7 +72,7 @@ common::Status ShardWriter::Finish(const std::filesystem::path& final_path) {
                                   " payload bytes appended"));
   }
   if (!block_.empty()) STRATA_RETURN_IF_ERROR(FlushBlock());
-  common::Status status = file_.Commit(final_path);
+  common::Status status = file_.Commit(final_name);
   if (!status.ok()) return Fail(std::move(status));
   return common::Status::Ok();
 }

@@ -1,7 +1,7 @@
-// ShardWriter: streams one shard into a shard file (shard_format.h) through
-// the durable-write recipe of DurableFileWriter: the bytes go to a temporary
-// file, and Finish() fdatasyncs it, renames it to its final path and fsyncs
-// the directory. Until Finish() succeeds nothing exists under the final path,
+// ShardWriter: streams one shard into a shard file (shard_format.h) on a
+// Drive through the durable-write recipe of DurableFileWriter: the bytes go
+// to a temporary file, and Finish() fdatasyncs it, renames it to its final
+// name and fsyncs the directory. Until Finish() succeeds nothing exists under the final path,
 // and a writer destroyed earlier removes its temporary file.
 #pragma once
 
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "storage/drive/drive.h"
 #include "storage/drive/durable_file.h"
 #include "storage/shard/shard_format.h"
 
@@ -18,14 +19,14 @@ namespace strata::storage {
 
 class ShardWriter {
  public:
-  // Creates temp_path (its directory must exist; the caller picks a unique
-  // name in the drive's tmp/ directory) and writes the header. The header is
-  // written first, so header.payload_size must be known up front: the codec's
-  // ShardSize() gives it exactly.
+  // Creates temp_name on drive (its directory must exist; the caller picks a
+  // unique name in the drive's tmp/ directory) and writes the header. The
+  // header is written first, so header.payload_size must be known up front:
+  // the codec's ShardSize() gives it exactly. drive must outlive the writer.
   // Errors: kInvalidArgument when ValidateShardHeader rejects the header;
   // kUnavailable on I/O error (from DurableFileWriter).
-  static common::Result<ShardWriter> Create(const ShardHeader& header,
-                                            std::filesystem::path temp_path);
+  static common::Result<ShardWriter> Create(const ShardHeader& header, Drive& drive,
+                                            std::filesystem::path temp_name);
 
   ShardWriter(ShardWriter&&) noexcept = default;
   ShardWriter& operator=(ShardWriter&&) = delete;
@@ -40,10 +41,10 @@ class ShardWriter {
   common::Status Append(std::span<const uint8_t> data);
 
   // Writes the last (short) block, then makes the file durable under
-  // final_path (see durable_file.h; its directory is created if missing).
-  // Errors: kInvalidArgument when fewer than header.payload_size bytes were
-  // appended; kUnavailable on I/O error. Call at most once.
-  common::Status Finish(const std::filesystem::path& final_path);
+  // final_name on the drive (see durable_file.h; its directory is created if
+  // missing). Errors: kInvalidArgument when fewer than header.payload_size
+  // bytes were appended; kUnavailable on I/O error. Call at most once.
+  common::Status Finish(const std::filesystem::path& final_name);
 
   const ShardHeader& header() const { return header_; }
   uint64_t bytes_appended() const { return appended_; }

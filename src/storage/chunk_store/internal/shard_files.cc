@@ -1,11 +1,7 @@
 #include "storage/chunk_store/internal/shard_files.h"
 
-#include <sys/stat.h>
-
-#include <cerrno>
 #include <cstring>
 #include <string>
-#include <system_error>
 
 #include "common/hex.h"
 #include "storage/chunk_store/layout.h"
@@ -16,59 +12,36 @@
 namespace strata::storage::chunk_internal {
 namespace {
 
-// True when path does not exist on a drive that is otherwise there: the one
-// failure that means "not written here" rather than "this drive is broken".
-// A deleted drive folder counts as there (writes recreate it); a drive folder
-// replaced by a file (ENOTDIR all the way up), EIO or EACCES do not.
-bool IsPlainlyMissing(const std::filesystem::path& path, const std::filesystem::path& drive) {
-  struct stat st;
-  if (::lstat(path.c_str(), &st) == 0) return false;
-  if (errno == ENOENT) return true;
-  if (errno != ENOTDIR) return false;
-  // Something inside the drive is a file where a directory belongs: a stray
-  // entry, not a dead drive, as long as the drive folder itself is one.
-  return ::stat(drive.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-// mkdir -p that makes each directory it creates durable: a new entry exists
-// after a crash only once its parent is fsynced, and a shard in a directory
-// that vanishes on crash is lost although its own file was synced.
-common::Status CreateDirectoryDurably(const std::filesystem::path& dir) {
-  if (::mkdir(dir.c_str(), 0755) == 0) return SyncDirectory(dir.parent_path());
-  int err = errno;
-  if (err == EEXIST) return common::Status::Ok();  // a file here fails the rename
-  const std::filesystem::path parent = dir.parent_path();
-  if (err == ENOENT && !parent.empty() && parent != dir) {
-    STRATA_RETURN_IF_ERROR(CreateDirectoryDurably(parent));
-    if (::mkdir(dir.c_str(), 0755) == 0) return SyncDirectory(parent);
-    err = errno;
-    if (err == EEXIST) return common::Status::Ok();
-  }
-  return IoError("mkdir", dir, err);
+// True when name does not exist on a drive that is otherwise there: the one
+// failure that means "not written here" rather than "this drive is broken"
+// (Drive::Stat draws the line: a deleted drive folder counts as there, since
+// writes recreate it; a drive folder replaced by a file, EIO or EACCES do
+// not). Only asked after a failure, so the hot path pays nothing for it.
+bool IsPlainlyMissing(Drive& drive, const std::filesystem::path& name) {
+  common::Result<FileInfo> info = drive.Stat(name);
+  return info.ok() && info->type == FileType::kMissing;
 }
 
 // ShardWriter::Create, recreating the drive's tmp/ once when it is gone.
-common::Result<ShardWriter> CreateWriter(const ShardHeader& header,
-                                         const std::filesystem::path& temp_path,
-                                         const std::filesystem::path& drive) {
+common::Result<ShardWriter> CreateWriter(const ShardHeader& header, Drive& drive,
+                                         const std::filesystem::path& temp_name) {
   {
-    common::Result<ShardWriter> writer = ShardWriter::Create(header, temp_path);
+    common::Result<ShardWriter> writer = ShardWriter::Create(header, drive, temp_name);
     if (writer.ok() || writer.status().code() != common::Code::kUnavailable ||
-        !IsPlainlyMissing(temp_path.parent_path(), drive)) {
+        !IsPlainlyMissing(drive, temp_name.parent_path())) {
       return writer;
     }
   }
   // The drive folder was deleted or swapped for an empty one (a replaced
   // disk). Nothing in tmp/ needs to survive a crash, so no fsync here.
-  std::error_code ec;
-  std::filesystem::create_directories(temp_path.parent_path(), ec);
-  if (ec) return IoError("mkdir", temp_path.parent_path(), ec.value());
-  return ShardWriter::Create(header, temp_path);
+  STRATA_RETURN_IF_ERROR(drive.CreateDirs(temp_name.parent_path()));
+  return ShardWriter::Create(header, drive, temp_name);
 }
 
 }  // namespace
 
-common::Result<ChunkShardFiles> ChunkShardFiles::Create(DriveHealth& health,
+common::Result<ChunkShardFiles> ChunkShardFiles::Create(std::span<Drive* const> drives,
+                                                        DriveHealth& health,
                                                         const meta::ChunkInfo& chunk,
                                                         const ErasureCodec& codec) {
   std::optional<uint64_t> placement = ChunkPlacementHash(chunk.hash);
@@ -92,15 +65,11 @@ common::Result<ChunkShardFiles> ChunkShardFiles::Create(DriveHealth& health,
   ChunkHash raw{};
   const std::optional<std::string> bytes = common::HexDecode(chunk.hash);
   std::memcpy(raw.data(), bytes->data(), raw.size());  // 64 hex digits: 32 bytes
-  return ChunkShardFiles(health, chunk, codec.ShardSize(chunk.size), *placement, raw);
+  return ChunkShardFiles(drives, health, chunk, codec.ShardSize(chunk.size), *placement, raw);
 }
 
 size_t ChunkShardFiles::DriveOf(int shard) const {
-  return ChunkShardDrive(placement_hash_, shard, health_->size());
-}
-
-std::filesystem::path ChunkShardFiles::PathOf(int shard) const {
-  return ChunkShardPath(health_->path(DriveOf(shard)), chunk_.location, shard);
+  return ChunkShardDrive(placement_hash_, shard, drives_.size());
 }
 
 ShardHeader ChunkShardFiles::ExpectedHeader(int shard, uint32_t block_size) const {
@@ -125,16 +94,17 @@ common::Result<ShardReader> ChunkShardFiles::Open(int shard) const {
     return common::Error(common::Code::kUnavailable,
                          "drive " + health_->path(drive).string() + " is offline");
   }
-  const std::filesystem::path path = PathOf(shard);
-  common::Result<ShardReader> reader = ShardReader::Open(path);
+  const std::filesystem::path name = ChunkShardPath(chunk_.location, shard);
+  common::Result<ShardReader> reader = ShardReader::Open(*drives_[drive], name);
   if (!reader.ok()) {
-    if (!IsPlainlyMissing(path, health_->path(drive))) NoteFailure(shard, reader.status());
+    if (!IsPlainlyMissing(*drives_[drive], name)) NoteFailure(shard, reader.status());
     return reader;
   }
   ShardHeader want = ExpectedHeader(shard, reader->header().block_size);
   if (reader->header() != want) {
-    return common::Error(common::Code::kCorruption,
-                         "shard header does not match chunk " + chunk_.hash + ": " + path.string());
+    return common::Error(
+        common::Code::kCorruption,
+        "shard header does not match chunk " + chunk_.hash + ": " + reader->path().string());
   }
   return reader;
 }
@@ -169,15 +139,15 @@ common::Status ChunkShardFiles::Write(int shard, uint32_t block_size,
 
 common::Status ChunkShardFiles::WriteDurably(int shard, uint32_t block_size,
                                              std::span<const uint8_t> payload) const {
-  const std::filesystem::path& drive = health_->path(DriveOf(shard));
+  Drive& drive = *drives_[DriveOf(shard)];
   STRATA_ASSIGN_OR_RETURN(ShardWriter writer,
-                          CreateWriter(ExpectedHeader(shard, block_size),
-                                       ChunkShardTempPath(drive, chunk_.location, shard), drive));
+                          CreateWriter(ExpectedHeader(shard, block_size), drive,
+                                       ChunkShardTempPath(chunk_.location, shard)));
   STRATA_RETURN_IF_ERROR(writer.Append(payload));
   // Finish would create a missing directory too, but without fsyncing the
   // new entries above it.
-  STRATA_RETURN_IF_ERROR(CreateDirectoryDurably(ChunkLocationDir(drive, chunk_.location)));
-  return writer.Finish(ChunkShardPath(drive, chunk_.location, shard));
+  STRATA_RETURN_IF_ERROR(CreateDirectoriesDurably(drive, ChunkLocationDir(chunk_.location)));
+  return writer.Finish(ChunkShardPath(chunk_.location, shard));
 }
 
 }  // namespace strata::storage::chunk_internal

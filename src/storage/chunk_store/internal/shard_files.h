@@ -1,8 +1,9 @@
 // ChunkShardFiles: the K + M shard files of one chunk location across the
 // drives: which drive holds each shard, and opening, reading and durably
-// writing one of them. It is also where failures are told apart for
-// DriveHealth: a shard file that does not exist is just missing, any other
-// I/O failure takes its drive offline. Private to storage/chunk_store.
+// writing one of them, all through the drives' Drive objects. It is also
+// where failures are told apart for DriveHealth: a shard file that does not
+// exist is just missing, any other I/O failure takes its drive offline.
+// Private to storage/chunk_store.
 #pragma once
 
 #include <cstddef>
@@ -14,6 +15,7 @@
 #include "common/result.h"
 #include "meta/meta_store.h"
 #include "storage/chunk_store/drive_health.h"
+#include "storage/drive/drive.h"
 #include "storage/erasure/codec.h"
 #include "storage/shard/shard_format.h"
 #include "storage/shard/shard_reader.h"
@@ -29,10 +31,13 @@ struct ShardPayload {
 class ChunkShardFiles {
  public:
   // Checks chunk (hash: 64 lower-case hex; location: 32 lower-case hex; K and
-  // M equal to the codec's; size 1 .. kMaxChunkSize) and binds it to the
-  // drives of health. kInvalidArgument when chunk is malformed.
-  // health must outlive the returned object; codec is only consulted here.
-  static common::Result<ChunkShardFiles> Create(DriveHealth& health, const meta::ChunkInfo& chunk,
+  // M equal to the codec's; size 1 .. kMaxChunkSize) and binds it to drives,
+  // whose health is tracked by health (one entry per drive, same order).
+  // kInvalidArgument when chunk is malformed. drives (the span's elements
+  // and the Drives) and health must outlive the returned object; codec is
+  // only consulted here. REQUIRES: drives.size() == health.size() > 0.
+  static common::Result<ChunkShardFiles> Create(std::span<Drive* const> drives, DriveHealth& health,
+                                                const meta::ChunkInfo& chunk,
                                                 const ErasureCodec& codec);
 
   const meta::ChunkInfo& chunk() const { return chunk_; }
@@ -42,9 +47,8 @@ class ChunkShardFiles {
   size_t shard_size() const { return shard_size_; }
   const ChunkHash& raw_hash() const { return raw_hash_; }
 
-  // Drive index and committed path of shard `shard`.
+  // Drive index of shard `shard`.
   size_t DriveOf(int shard) const;
-  std::filesystem::path PathOf(int shard) const;
 
   // The header shard `shard` of this chunk carries (block_size aside).
   ShardHeader ExpectedHeader(int shard, uint32_t block_size) const;
@@ -78,9 +82,10 @@ class ChunkShardFiles {
   // and one of them fails.
 
  private:
-  ChunkShardFiles(DriveHealth& health, meta::ChunkInfo chunk, size_t shard_size,
-                  uint64_t placement_hash, const ChunkHash& raw_hash)
-      : health_(&health),
+  ChunkShardFiles(std::span<Drive* const> drives, DriveHealth& health, meta::ChunkInfo chunk,
+                  size_t shard_size, uint64_t placement_hash, const ChunkHash& raw_hash)
+      : drives_(drives),
+        health_(&health),
         chunk_(std::move(chunk)),
         shard_size_(shard_size),
         placement_hash_(placement_hash),
@@ -91,6 +96,7 @@ class ChunkShardFiles {
   common::Status WriteDurably(int shard, uint32_t block_size,
                               std::span<const uint8_t> payload) const;
 
+  std::span<Drive* const> drives_;
   DriveHealth* health_;
   meta::ChunkInfo chunk_;
   size_t shard_size_;
