@@ -7,6 +7,8 @@
 #include <limits>
 #include <utility>
 
+#include "meta/internal/record_codec.h"
+#include "meta/internal/store_errors.h"
 #include "meta/list_walker.h"
 #include "meta/postgres/internal/chunk_refs.h"
 #include "meta/postgres/internal/connection.h"
@@ -194,13 +196,7 @@ PostgresMetaStore::RetryCounts PostgresMetaStore::retry_counts() const {
 common::Status PostgresMetaStore::CreateBucket(const Bucket& bucket) {
   return runner_->Run(TxnMode::kWrite, [&](Connection& connection) -> common::Status {
     STRATA_ASSIGN_OR_RETURN(std::optional<Bucket> existing, FindBucket(connection, bucket.name));
-    if (existing) {
-      if (existing->owner == bucket.owner) {
-        return Error(Code::kBucketAlreadyOwnedByYou,
-                     "you already own bucket '" + bucket.name + "'");
-      }
-      return Error(Code::kBucketAlreadyExists, "bucket '" + bucket.name + "' already exists");
-    }
+    if (existing) return meta::internal::BucketTaken(bucket.name, existing->owner, bucket.owner);
     return connection
         .Execute(kInsertBucket, Params()
                                     .Text(bucket.name)
@@ -217,7 +213,7 @@ common::Result<Bucket> PostgresMetaStore::GetBucket(std::string_view name) {
                           runner_->Run(TxnMode::kStatement, [&](Connection& connection) {
                             return FindBucket(connection, name);
                           }));
-  if (!bucket) return internal::NoSuchBucket(name);
+  if (!bucket) return meta::internal::NoSuchBucket(name);
   return *std::move(bucket);
 }
 
@@ -238,9 +234,7 @@ common::Status PostgresMetaStore::DeleteBucket(std::string_view name) {
   return runner_->Run(TxnMode::kWrite, [&](Connection& connection) -> common::Status {
     STRATA_RETURN_IF_ERROR(internal::CheckBucketExists(connection, name));
     STRATA_ASSIGN_OR_RETURN(bool not_empty, internal::BucketHasObjects(connection, name));
-    if (not_empty) {
-      return Error(Code::kBucketNotEmpty, "bucket '" + std::string(name) + "' is not empty");
-    }
+    if (not_empty) return meta::internal::BucketNotEmpty(name);
     // As in the SQLite store: uploads in progress end with the bucket, in
     // this transaction, releasing their parts' chunks.
     STRATA_RETURN_IF_ERROR(internal::DeleteBucketUploads(connection, name, now_ms));
@@ -252,7 +246,7 @@ common::Status PostgresMetaStore::SetBucketPolicy(std::string_view name, std::st
   return runner_->Run(TxnMode::kWrite, [&](Connection& connection) -> common::Status {
     STRATA_ASSIGN_OR_RETURN(int64_t changed,
                             connection.Execute(kSetBucketPolicy, Params().Text(name).Text(policy)));
-    if (changed == 0) return internal::NoSuchBucket(name);
+    if (changed == 0) return meta::internal::NoSuchBucket(name);
     return common::Status::Ok();
   });
 }
@@ -261,22 +255,21 @@ common::Result<ObjectRecord> PostgresMetaStore::GetObject(std::string_view bucke
                                                           std::string_view key) {
   // One statement reads the bucket and the object, so the error names the
   // state at one instant.
-  STRATA_ASSIGN_OR_RETURN(
-      internal::ObjectLookup lookup, runner_->Run(TxnMode::kStatement, [&](Connection& connection) {
-        return internal::LookupObject(connection, bucket, key, internal::OnBadMetadata::kFail);
-      }));
-  if (!lookup.bucket_exists) return internal::NoSuchBucket(bucket);
-  if (!lookup.object) {
-    return Error(Code::kNoSuchKey, "key '" + std::string(key) + "' does not exist");
-  }
+  STRATA_ASSIGN_OR_RETURN(internal::ObjectLookup lookup,
+                          runner_->Run(TxnMode::kStatement, [&](Connection& connection) {
+                            return internal::LookupObject(connection, bucket, key,
+                                                          meta::internal::OnBadMetadata::kFail);
+                          }));
+  if (!lookup.bucket_exists) return meta::internal::NoSuchBucket(bucket);
+  if (!lookup.object) return meta::internal::NoSuchKey(key);
   return *std::move(lookup.object);
 }
 
 common::Result<MetaStore::PutResult> PostgresMetaStore::PutObject(
     const ObjectRecord& object, const WriteCondition& condition,
     const std::vector<ChunkInfo>& written_chunks, int64_t now_ms) {
-  STRATA_ASSIGN_OR_RETURN(internal::EncodedObject encoded,
-                          internal::EncodeObject(object, written_chunks));
+  STRATA_ASSIGN_OR_RETURN(meta::internal::EncodedObject encoded,
+                          meta::internal::EncodeObject(object, written_chunks));
   // SERIALIZABLE: the condition is checked against the row this transaction
   // read; a concurrent writer of the key makes one of the two fail
   // serialization, and the retry sees the winner's row. Every early return
@@ -284,8 +277,8 @@ common::Result<MetaStore::PutResult> PostgresMetaStore::PutObject(
   return runner_->Run(TxnMode::kWrite, [&](Connection& connection) -> common::Result<PutResult> {
     STRATA_ASSIGN_OR_RETURN(internal::ObjectLookup lookup,
                             internal::LookupObject(connection, object.bucket, object.key,
-                                                   internal::OnBadMetadata::kDrop));
-    if (!lookup.bucket_exists) return internal::NoSuchBucket(object.bucket);
+                                                   meta::internal::OnBadMetadata::kDrop));
+    if (!lookup.bucket_exists) return meta::internal::NoSuchBucket(object.bucket);
     return internal::WriteObject(connection, object, encoded, condition, std::move(lookup.object),
                                  written_chunks, now_ms);
   });

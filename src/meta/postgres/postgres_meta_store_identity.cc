@@ -2,10 +2,12 @@
 // policies and their attachments, login sessions (identity_store.h holds the
 // rules). Multi-row changes run in one SERIALIZABLE transaction each; reads
 // that check an entity and then list run in one snapshot.
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "meta/internal/identity_rules.h"
 #include "meta/postgres/internal/connection.h"
 #include "meta/postgres/internal/runner.h"
 #include "meta/postgres/postgres_meta_store.h"
@@ -13,12 +15,13 @@
 namespace strata::meta::postgres {
 namespace {
 
-using common::Code;
-using common::Error;
 using internal::Connection;
 using internal::Params;
 using internal::Rows;
 using internal::TxnMode;
+using meta::internal::EntityAlreadyExists;
+using meta::internal::NoSuchEntity;
+using meta::internal::PrincipalKindText;
 
 constexpr std::string_view kSelectUserById =
     "SELECT id, name, password_hash, disabled, created_ms FROM users WHERE id = $1";
@@ -122,20 +125,6 @@ constexpr std::string_view kRevokeUserTokens =
 constexpr std::string_view kDeleteExpiredTokens =
     "DELETE FROM refresh_tokens WHERE expires_ms < $1";
 
-std::string_view KindName(PrincipalKind kind) {
-  return kind == PrincipalKind::kUser ? "user" : "group";
-}
-
-common::Status NoSuchEntity(std::string_view what, std::string_view name) {
-  return Error(Code::kNoSuchEntity,
-               std::string(what) + " '" + std::string(name) + "' does not exist");
-}
-
-common::Status AlreadyExists(std::string_view what, std::string_view name) {
-  return Error(Code::kEntityAlreadyExists,
-               std::string(what) + " '" + std::string(name) + "' already exists");
-}
-
 User ReadUser(const Rows& rows, int row) {
   return User{.id = std::string(rows.Bytes(row, 0)),
               .name = std::string(rows.Bytes(row, 1)),
@@ -212,7 +201,7 @@ common::Status PostgresMetaStore::CreateUser(const User& user) {
   return runner_->Run(TxnMode::kWrite, [&](Connection& connection) -> common::Status {
     STRATA_ASSIGN_OR_RETURN(Rows taken,
                             connection.Query(kUserTaken, Params().Text(user.id).Text(user.name)));
-    if (!taken.empty()) return AlreadyExists("user", user.name);
+    if (!taken.empty()) return EntityAlreadyExists("user", user.name);
     return connection
         .Execute(kInsertUser, Params()
                                   .Text(user.id)
@@ -278,7 +267,7 @@ common::Status PostgresMetaStore::CreateAccessKey(const AccessKey& key) {
   return runner_->Run(TxnMode::kWrite, [&](Connection& connection) -> common::Status {
     STRATA_RETURN_IF_ERROR(CheckUser(connection, key.user_id));
     STRATA_ASSIGN_OR_RETURN(bool taken, Exists(connection, kKeyExists, key.access_key));
-    if (taken) return AlreadyExists("access key", key.access_key);
+    if (taken) return EntityAlreadyExists("access key", key.access_key);
     return connection
         .Execute(kInsertKey, Params()
                                  .Text(key.access_key)
@@ -332,7 +321,7 @@ common::Status PostgresMetaStore::DeleteAccessKey(std::string_view access_key) {
 common::Status PostgresMetaStore::CreateGroup(const Group& group) {
   return runner_->Run(TxnMode::kWrite, [&](Connection& connection) -> common::Status {
     STRATA_ASSIGN_OR_RETURN(bool taken, Exists(connection, kSelectGroup, group.name));
-    if (taken) return AlreadyExists("group", group.name);
+    if (taken) return EntityAlreadyExists("group", group.name);
     return connection.Execute(kInsertGroup, Params().Text(group.name).Int(group.created_ms))
         .status();
   });
@@ -363,9 +352,7 @@ common::Status PostgresMetaStore::DeleteGroup(std::string_view name) {
   return runner_->Run(TxnMode::kWrite, [&](Connection& connection) -> common::Status {
     STRATA_RETURN_IF_ERROR(CheckGroup(connection, name));
     STRATA_ASSIGN_OR_RETURN(bool has_members, Exists(connection, kGroupHasMembers, name));
-    if (has_members) {
-      return Error(Code::kDeleteConflict, "group '" + std::string(name) + "' still has members");
-    }
+    if (has_members) return meta::internal::GroupHasMembers(name);
     STRATA_RETURN_IF_ERROR(
         connection.Execute(kDeleteGroupAttachments, Params().Text(name)).status());
     return connection.Execute(kDeleteGroup, Params().Text(name)).status();
@@ -385,11 +372,7 @@ common::Status PostgresMetaStore::RemoveGroupMember(std::string_view group,
   return runner_->Run(TxnMode::kWrite, [&](Connection& connection) -> common::Status {
     STRATA_ASSIGN_OR_RETURN(int64_t removed,
                             connection.Execute(kRemoveMember, Params().Text(group).Text(user_id)));
-    if (removed == 0) {
-      return Error(Code::kNoSuchEntity, "user '" + std::string(user_id) +
-                                            "' is not a member of group '" + std::string(group) +
-                                            "'");
-    }
+    if (removed == 0) return meta::internal::NotAGroupMember(group, user_id);
     return common::Status::Ok();
   });
 }
@@ -454,9 +437,7 @@ common::Status PostgresMetaStore::DeletePolicy(std::string_view name) {
     STRATA_ASSIGN_OR_RETURN(bool found, Exists(connection, kSelectPolicy, name));
     if (!found) return NoSuchEntity("policy", name);
     STRATA_ASSIGN_OR_RETURN(bool attached, Exists(connection, kPolicyAttached, name));
-    if (attached) {
-      return Error(Code::kDeleteConflict, "policy '" + std::string(name) + "' is still attached");
-    }
+    if (attached) return meta::internal::PolicyStillAttached(name);
     return connection.Execute(kDeletePolicy, Params().Text(name)).status();
   });
 }
@@ -471,7 +452,7 @@ common::Status PostgresMetaStore::AttachPolicy(const PolicyAttachment& attachmen
     return connection
         .Execute(kAttach, Params()
                               .Text(attachment.policy)
-                              .Text(KindName(attachment.kind))
+                              .Text(PrincipalKindText(attachment.kind))
                               .Text(attachment.principal))
         .status();
   });
@@ -479,16 +460,12 @@ common::Status PostgresMetaStore::AttachPolicy(const PolicyAttachment& attachmen
 
 common::Status PostgresMetaStore::DetachPolicy(const PolicyAttachment& attachment) {
   return runner_->Run(TxnMode::kWrite, [&](Connection& connection) -> common::Status {
-    STRATA_ASSIGN_OR_RETURN(int64_t removed,
-                            connection.Execute(kDetach, Params()
-                                                            .Text(attachment.policy)
-                                                            .Text(KindName(attachment.kind))
-                                                            .Text(attachment.principal)));
-    if (removed == 0) {
-      return Error(Code::kNoSuchEntity, "policy '" + attachment.policy + "' is not attached to " +
-                                            std::string(KindName(attachment.kind)) + " '" +
-                                            attachment.principal + "'");
-    }
+    STRATA_ASSIGN_OR_RETURN(
+        int64_t removed, connection.Execute(kDetach, Params()
+                                                         .Text(attachment.policy)
+                                                         .Text(PrincipalKindText(attachment.kind))
+                                                         .Text(attachment.principal)));
+    if (removed == 0) return meta::internal::NotAttached(attachment);
     return common::Status::Ok();
   });
 }
@@ -498,8 +475,8 @@ common::Result<std::vector<std::string>> PostgresMetaStore::ListAttachedPolicies
   return runner_->Run(
       TxnMode::kStatement, [&](Connection& connection) -> common::Result<std::vector<std::string>> {
         STRATA_ASSIGN_OR_RETURN(
-            Rows rows,
-            connection.Query(kSelectAttached, Params().Text(KindName(kind)).Text(principal)));
+            Rows rows, connection.Query(kSelectAttached,
+                                        Params().Text(PrincipalKindText(kind)).Text(principal)));
         return FirstColumn(rows);
       });
 }
@@ -513,10 +490,14 @@ common::Result<std::vector<PolicyAttachment>> PostgresMetaStore::ListPolicyAttac
                                 connection.Query(kSelectAttachments, Params().Text(policy)));
         std::vector<PolicyAttachment> attachments;
         for (int row = 0; row < rows.size(); ++row) {
-          attachments.push_back(PolicyAttachment{
-              .policy = std::string(policy),
-              .kind = rows.Bytes(row, 0) == "user" ? PrincipalKind::kUser : PrincipalKind::kGroup,
-              .principal = std::string(rows.Bytes(row, 1))});
+          // The column's CHECK allows only the two kinds; anything else is
+          // a damaged row, as in the SQLite store.
+          const std::optional<PrincipalKind> kind =
+              meta::internal::ParsePrincipalKind(rows.Bytes(row, 0));
+          if (!kind) return meta::internal::UnknownPrincipalKind(policy, rows.Bytes(row, 0));
+          attachments.push_back(PolicyAttachment{.policy = std::string(policy),
+                                                 .kind = *kind,
+                                                 .principal = std::string(rows.Bytes(row, 1))});
         }
         return attachments;
       });
@@ -539,7 +520,10 @@ common::Status PostgresMetaStore::CreateRefreshToken(const RefreshToken& token) 
   return runner_->Run(TxnMode::kWrite, [&](Connection& connection) -> common::Status {
     STRATA_RETURN_IF_ERROR(CheckUser(connection, token.user_id));
     STRATA_ASSIGN_OR_RETURN(bool taken, Exists(connection, kTokenExists, token.token_hash));
-    if (taken) return AlreadyExists("refresh token", token.token_hash);
+    // The hash stays out of messages: it names a live session.
+    if (taken) {
+      return common::Error(common::Code::kEntityAlreadyExists, "refresh token already exists");
+    }
     return connection
         .Execute(kInsertToken, Params()
                                    .Text(token.token_hash)
@@ -566,17 +550,18 @@ common::Result<RefreshToken> PostgresMetaStore::SpendRefreshToken(std::string_vi
       runner_->Run(TxnMode::kWrite, [&](Connection& connection) -> common::Result<Spent> {
         STRATA_ASSIGN_OR_RETURN(Rows rows,
                                 connection.Query(kSelectToken, Params().Text(token_hash)));
-        if (rows.empty()) return NoSuchEntity("refresh token", token_hash);
+        if (rows.empty()) {
+          return common::Error(common::Code::kNoSuchEntity, "refresh token does not exist");
+        }
         Spent result{.token = ReadToken(rows, 0), .outcome = common::Status::Ok()};
-        if (result.token.spent || result.token.revoked) {
+        const meta::internal::RefreshTokenUse use =
+            meta::internal::ClassifyRefreshToken(result.token, now_ms);
+        if (use == meta::internal::RefreshTokenUse::kReplay) {
           STRATA_RETURN_IF_ERROR(
               connection.Execute(kRevokeFamily, Params().Text(result.token.family_id)).status());
-          result.outcome =
-              Error(Code::kInvalidToken, "refresh token was already used; its session is revoked");
-          return result;
         }
-        if (result.token.expires_ms <= now_ms) {
-          result.outcome = Error(Code::kInvalidToken, "refresh token has expired");
+        if (use != meta::internal::RefreshTokenUse::kSpend) {
+          result.outcome = meta::internal::RefusedRefreshToken(use);
           return result;
         }
         STRATA_RETURN_IF_ERROR(connection.Execute(kSpendToken, Params().Text(token_hash)).status());

@@ -7,7 +7,10 @@
 #include <string>
 #include <utility>
 
-#include "meta/metadata_json.h"
+#include "meta/internal/multipart_rules.h"
+#include "meta/internal/record_checks.h"
+#include "meta/internal/record_codec.h"
+#include "meta/internal/store_errors.h"
 #include "meta/postgres/internal/chunk_refs.h"
 #include "meta/postgres/internal/connection.h"
 #include "meta/postgres/internal/object_rows.h"
@@ -20,13 +23,13 @@
 namespace strata::meta::postgres {
 namespace {
 
-using common::Code;
-using common::Error;
 using internal::Connection;
-using internal::OnBadMetadata;
 using internal::Params;
 using internal::Rows;
 using internal::TxnMode;
+using meta::internal::kMaxPartNumber;
+using meta::internal::NoSuchUpload;
+using meta::internal::OnBadMetadata;
 
 #define STRATA_PG_UPLOAD_COLUMNS                                                         \
   "upload_id, bucket, key, initiated_ms, content_type, user_metadata, system_metadata, " \
@@ -81,13 +84,8 @@ constexpr std::string_view kSelectParts =
     " LIMIT $3";
 #undef STRATA_PG_PART_COLUMNS
 
-constexpr int kMaxPartNumber = 10000;
 constexpr int64_t kFirstBatch = 16;
 constexpr int64_t kMaxBatch = 256;
-
-common::Status NoSuchUpload(std::string_view upload_id) {
-  return Error(Code::kNoSuchUpload, "upload '" + std::string(upload_id) + "' does not exist");
-}
 
 // Reads a row selected with STRATA_PG_UPLOAD_COLUMNS.
 common::Result<MultipartUpload> ReadUpload(const Rows& rows, int row,
@@ -98,17 +96,11 @@ common::Result<MultipartUpload> ReadUpload(const Rows& rows, int row,
   upload.key = rows.Bytes(row, 2);
   upload.initiated_ms = rows.Int(row, 3);
   upload.content_type = rows.Bytes(row, 4);
-  auto user_metadata = DecodeMetadata(rows.Bytes(row, 5));
-  auto system_metadata = DecodeMetadata(rows.Bytes(row, 6));
-  if (user_metadata.ok() && system_metadata.ok()) {
-    upload.user_metadata = std::move(user_metadata).value();
-    upload.system_metadata = std::move(system_metadata).value();
-  } else if (on_bad_metadata == OnBadMetadata::kFail) {
-    return Error(Code::kCorruption, "upload '" + upload.upload_id + "' has unreadable metadata");
-  }
   upload.checksum_algorithm = rows.Bytes(row, 7);
   upload.checksum_type = rows.Bytes(row, 8);
   upload.owner = rows.Bytes(row, 9);
+  STRATA_RETURN_IF_ERROR(meta::internal::DecodeUploadJson(rows.Bytes(row, 5), rows.Bytes(row, 6),
+                                                          on_bad_metadata, upload));
   return upload;
 }
 
@@ -125,21 +117,8 @@ common::Result<PartRecord> ReadPart(const Rows& rows, int row, bool with_manifes
   part.checksum = {.algorithm = std::string(rows.Bytes(row, 5)),
                    .value = std::string(rows.Bytes(row, 6)),
                    .type = std::string(rows.Bytes(row, 7))};
-  if (!with_manifest) return part;
-  auto manifest = DecodeManifest(rows.Bytes(row, 8));
-  const std::string which =
-      "part " + std::to_string(part.part_number) + " of upload '" + part.upload_id + "'";
-  if (!manifest.ok()) return Error(Code::kCorruption, which + " has an unreadable manifest");
-  part.manifest = std::move(manifest).value();
-  uint64_t total = 0;
-  for (const ManifestEntry& entry : part.manifest) {
-    if (entry.length > part.size - total) {
-      return Error(Code::kCorruption, which + " has a body that is not its size");
-    }
-    total += entry.length;
-  }
-  if (total != part.size) {
-    return Error(Code::kCorruption, which + " has a body that is not its size");
+  if (with_manifest) {
+    STRATA_RETURN_IF_ERROR(meta::internal::DecodePartManifest(rows.Bytes(row, 8), part));
   }
   return part;
 }
@@ -261,15 +240,12 @@ class PostgresUploadCursor : public UploadListCursor {
 }  // namespace
 
 common::Status PostgresMetaStore::CreateMultipartUpload(const MultipartUpload& upload) {
-  STRATA_ASSIGN_OR_RETURN(std::string user_metadata, EncodeMetadata(upload.user_metadata));
-  STRATA_ASSIGN_OR_RETURN(std::string system_metadata, EncodeMetadata(upload.system_metadata));
+  STRATA_ASSIGN_OR_RETURN(meta::internal::EncodedUpload encoded,
+                          meta::internal::EncodeUpload(upload));
   return runner_->Run(TxnMode::kWrite, [&](Connection& connection) -> common::Status {
     STRATA_RETURN_IF_ERROR(internal::CheckBucketExists(connection, upload.bucket));
     STRATA_ASSIGN_OR_RETURN(bool taken, UploadExists(connection, upload.upload_id));
-    if (taken) {
-      return Error(Code::kInvalidArgument,
-                   "upload id '" + upload.upload_id + "' is already in use");
-    }
+    if (taken) return meta::internal::UploadIdInUse(upload.upload_id);
     return connection
         .Execute(kInsertUpload, Params()
                                     .Text(upload.upload_id)
@@ -277,8 +253,8 @@ common::Status PostgresMetaStore::CreateMultipartUpload(const MultipartUpload& u
                                     .Text(upload.key)
                                     .Int(upload.initiated_ms)
                                     .Text(upload.content_type)
-                                    .Text(user_metadata)
-                                    .Text(system_metadata)
+                                    .Text(encoded.user_metadata)
+                                    .Text(encoded.system_metadata)
                                     .Text(upload.checksum_algorithm)
                                     .Text(upload.checksum_type)
                                     .Text(upload.owner))
@@ -293,31 +269,14 @@ common::Result<MultipartUpload> PostgresMetaStore::GetMultipartUpload(std::strin
                           runner_->Run(TxnMode::kStatement, [&](Connection& connection) {
                             return FindUpload(connection, upload_id, OnBadMetadata::kFail);
                           }));
-  // S3 answers NoSuchUpload for an id used with another bucket or key.
-  if (!upload || upload->bucket != bucket || upload->key != key) return NoSuchUpload(upload_id);
+  STRATA_RETURN_IF_ERROR(meta::internal::CheckUploadIsFor(upload, upload_id, bucket, key));
   return *std::move(upload);
 }
 
 common::Result<MetaStore::PutResult> PostgresMetaStore::PutPart(
     const PartRecord& part, const std::vector<ChunkInfo>& written_chunks, int64_t now_ms) {
-  if (part.part_number < 1 || part.part_number > kMaxPartNumber) {
-    return Error(Code::kInvalidArgument, "part number must be 1 .. 10000");
-  }
-  if (part.size > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-    return Error(Code::kInvalidArgument, "part size does not fit in 63 bits");
-  }
-  uint64_t total = 0;
-  for (const ManifestEntry& entry : part.manifest) {
-    if (entry.length > part.size - total) {
-      return Error(Code::kInvalidArgument, "part manifest pieces exceed its size");
-    }
-    total += entry.length;
-  }
-  if (total != part.size) {
-    return Error(Code::kInvalidArgument, "part manifest pieces do not add up to its size");
-  }
-  STRATA_RETURN_IF_ERROR(internal::CheckWrittenChunks(written_chunks));
-  STRATA_ASSIGN_OR_RETURN(const std::string encoded_manifest, EncodeManifest(part.manifest));
+  STRATA_ASSIGN_OR_RETURN(const std::string encoded_manifest,
+                          meta::internal::EncodePart(part, written_chunks));
 
   // As PutObject: every early return rolls back, so a failed part (the
   // upload completed or aborted meanwhile, too) changes no count.
@@ -328,22 +287,13 @@ common::Result<MetaStore::PutResult> PostgresMetaStore::PutPart(
       STRATA_ASSIGN_OR_RETURN(
           Rows rows, connection.Query(kSelectPartManifest,
                                       Params().Text(part.upload_id).Int(part.part_number)));
-      if (!rows.empty()) {
-        auto decoded = DecodeManifest(rows.Bytes(0, 0));
-        // An undecodable manifest leaks its references (as in the SQLite store).
-        replaced = decoded.ok() ? std::move(decoded).value() : Manifest();
-      }
+      // An undecodable manifest leaks its references (as in the SQLite store).
+      if (!rows.empty()) replaced = meta::internal::DecodeManifestOrEmpty(rows.Bytes(0, 0));
     }
-    // Added before the replaced part's are dropped, so a chunk both use never
-    // passes through 0.
-    Manifest manifest = part.manifest;
-    STRATA_ASSIGN_OR_RETURN(internal::AddedReferences added,
-                            internal::AddReferences(connection, manifest, written_chunks, now_ms));
-    if (replaced) STRATA_RETURN_IF_ERROR(internal::DropReferences(connection, *replaced, now_ms));
-    std::string manifest_json = encoded_manifest;
-    if (added.rewritten) {
-      STRATA_ASSIGN_OR_RETURN(manifest_json, EncodeManifest(manifest));
-    }
+    STRATA_ASSIGN_OR_RETURN(
+        meta::internal::ReplacedReferences references,
+        internal::ReplaceReferences(connection, part.manifest, encoded_manifest,
+                                    replaced ? &*replaced : nullptr, written_chunks, now_ms));
     STRATA_RETURN_IF_ERROR(connection
                                .Execute(kUpsertPart, Params()
                                                          .Text(part.upload_id)
@@ -354,32 +304,25 @@ common::Result<MetaStore::PutResult> PostgresMetaStore::PutPart(
                                                          .Text(part.checksum.algorithm)
                                                          .Text(part.checksum.value)
                                                          .Text(part.checksum.type)
-                                                         .Text(manifest_json))
+                                                         .Text(references.manifest_json))
                                .status());
-    return PutResult{.replaced = std::nullopt, .unused_chunks = std::move(added.unused_chunks)};
+    return PutResult{.replaced = std::nullopt,
+                     .unused_chunks = std::move(references.unused_chunks)};
   });
 }
 
 common::Result<ListPartsPage> PostgresMetaStore::ListParts(std::string_view upload_id,
                                                            int part_number_marker, int max_parts) {
-  if (max_parts < 0) return Error(Code::kInvalidArgument, "max_parts must be >= 0");
+  STRATA_RETURN_IF_ERROR(meta::internal::CheckMaxParts(max_parts));
   // One snapshot for the upload check and the page.
   return runner_->Run(
       TxnMode::kSnapshot, [&](Connection& connection) -> common::Result<ListPartsPage> {
         STRATA_RETURN_IF_ERROR(CheckUploadExists(connection, upload_id));
-        ListPartsPage page;
-        if (max_parts > 0) {
-          // One row more than the page, to learn whether more follow.
-          STRATA_ASSIGN_OR_RETURN(page.parts,
-                                  SelectParts(connection, upload_id, part_number_marker,
-                                              int64_t{max_parts} + 1, /*with_manifests=*/false));
-          if (page.parts.size() > static_cast<size_t>(max_parts)) {
-            page.parts.pop_back();
-            page.truncated = true;
-          }
-        }
-        if (!page.parts.empty()) page.next_part_number_marker = page.parts.back().part_number;
-        return page;
+        if (max_parts == 0) return ListPartsPage();
+        STRATA_ASSIGN_OR_RETURN(std::vector<PartRecord> rows,
+                                SelectParts(connection, upload_id, part_number_marker,
+                                            int64_t{max_parts} + 1, /*with_manifests=*/false));
+        return meta::internal::PartsPage(std::move(rows), max_parts);
       });
 }
 
@@ -407,16 +350,16 @@ common::Result<MetaStore::PutResult> PostgresMetaStore::CompleteMultipartUpload(
     std::string_view upload_id, const ObjectRecord& object, const WriteCondition& condition,
     int64_t now_ms) {
   // No written chunks: the object's entries name chunks the parts hold.
-  STRATA_ASSIGN_OR_RETURN(internal::EncodedObject encoded, internal::EncodeObject(object, {}));
+  STRATA_ASSIGN_OR_RETURN(meta::internal::EncodedObject encoded,
+                          meta::internal::EncodeObject(object, {}));
   // One transaction: the object appears and the upload disappears together,
   // and every early return (gone, condition, a chunk that is not stored)
   // leaves both, and every count, as they were.
   return runner_->Run(TxnMode::kWrite, [&](Connection& connection) -> common::Result<PutResult> {
     STRATA_ASSIGN_OR_RETURN(std::optional<MultipartUpload> upload,
                             FindUpload(connection, upload_id, OnBadMetadata::kDrop));
-    if (!upload || upload->bucket != object.bucket || upload->key != object.key) {
-      return NoSuchUpload(upload_id);
-    }
+    STRATA_RETURN_IF_ERROR(
+        meta::internal::CheckUploadIsFor(upload, upload_id, object.bucket, object.key));
     // The upload's row holds the bucket (foreign key), so the bucket exists.
     // The object's references are added before the parts' are dropped.
     STRATA_ASSIGN_OR_RETURN(

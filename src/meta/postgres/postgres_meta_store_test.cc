@@ -63,20 +63,7 @@ TEST_F(PostgresMetaStoreTest, CreatesSchemaAndRecordsEachMigrationOnce) {
 }
 
 TEST_F(PostgresMetaStoreTest, ReopenKeepsDataAndDoesNotRerunMigrations) {
-  {
-    auto store = OpenOrDie();
-    ASSERT_NE(store, nullptr);
-    STRATA_ASSERT_OK(store->CreateBucket(MakeBucket("b")));
-    STRATA_ASSERT_OK(store->PutObject(MakeObject("b", "k"), {}, {}, kNowMs));
-  }
-  Sql("UPDATE schema_migrations SET applied_at_ms = 42");
-  {
-    auto store = OpenOrDie();
-    ASSERT_NE(store, nullptr);
-    STRATA_ASSERT_OK_AND_ASSIGN(ObjectRecord object, store->GetObject("b", "k"));
-    EXPECT_TRUE(contract::SameRecord(MakeObject("b", "k"), object));
-  }
-  EXPECT_EQ(Sql("SELECT count(*) FROM schema_migrations WHERE applied_at_ms <> 42"), "0");
+  contract::ExpectReopenKeepsDataAndMigrations(Opener(), RawSql());
 }
 
 // Nodes starting together: every Open succeeds and each migration is
@@ -105,20 +92,11 @@ TEST_F(PostgresMetaStoreTest, ConcurrentOpensApplyMigrationsOnce) {
 }
 
 TEST_F(PostgresMetaStoreTest, RefusesNewerSchema) {
-  { ASSERT_NE(OpenOrDie(), nullptr); }
-  Sql("INSERT INTO schema_migrations VALUES (" + std::to_string(LatestSchemaVersion() + 1) +
-      ", 'from_the_future', 0)");
-  auto store = PostgresMetaStore::Open(uri_);
-  ASSERT_FALSE(store.ok());
-  EXPECT_EQ(store.status().code(), Code::kInvalidArgument);
-  EXPECT_NE(store.status().message().find("newer than this Strata build"), std::string::npos)
-      << store.status().ToString();
+  contract::ExpectNewerSchemaRefused(Opener(), RawSql());
 }
 
 TEST_F(PostgresMetaStoreTest, RefusesDivergedHistory) {
-  { ASSERT_NE(OpenOrDie(), nullptr); }
-  Sql("UPDATE schema_migrations SET name = 'something_else' WHERE version = 1");
-  STRATA_EXPECT_CODE(PostgresMetaStore::Open(uri_), Code::kCorruption);
+  contract::ExpectDivergedHistoryRefused(Opener(), RawSql());
 }
 
 // Listing order is byte order, so a database that sorts text any other way
@@ -308,54 +286,13 @@ TEST_F(PostgresMetaStoreTest, LongListingsSpanBatches) {
 TEST_F(PostgresMetaStoreTest, CountsAreExact) {
   auto store = OpenOrDie();
   ASSERT_NE(store, nullptr);
-  STRATA_ASSERT_OK(store->CreateBucket(MakeBucket("b")));
-  const ChunkInfo c = contract::Chunk(1);
-  const ChunkInfo d = contract::Chunk(2);
-  auto rows = [&] {
-    return Sql(
-        "SELECT string_agg(right(hash, 1) || ':' || refcount || ':' || zero_since_ms, ','"
-        " ORDER BY hash) FROM chunks");
-  };
-  using contract::Whole;
-  using contract::WithManifest;
-  STRATA_ASSERT_OK(store->PutObject(WithManifest("b", "a", {Whole(c), Whole(c)}), {}, {c}, 1000));
-  STRATA_ASSERT_OK(
-      store->PutObject(WithManifest("b", "b", {Whole(c), Whole(d), Whole(c)}), {}, {d}, 2000));
-  EXPECT_EQ(rows(), "1:4:1000,2:1:2000");
-  STRATA_ASSERT_OK(store->DeleteObject("b", "a", 3000));
-  EXPECT_EQ(rows(), "1:2:1000,2:1:2000");
-  STRATA_ASSERT_OK(store->PutObject(WithManifest("b", "b", {Whole(d)}), {}, {}, 4000));
-  EXPECT_EQ(rows(), "1:0:4000,2:1:2000");
-  // FindChunk restarts the wait only forwards.
-  STRATA_ASSERT_OK(store->FindChunk(c.hash, 3500));
-  EXPECT_EQ(rows(), "1:0:4000,2:1:2000");
-  STRATA_ASSERT_OK(store->FindChunk(c.hash, 4500));
-  EXPECT_EQ(rows(), "1:0:4500,2:1:2000");
+  contract::ExpectExactCounts(*store, RawSql());
 }
 
-TEST_F(PostgresMetaStoreTest, ReportsCorruptRowsButStillReplacesAndDeletesThem) {
+TEST_F(PostgresMetaStoreTest, DamagedRowsStayReplaceable) {
   auto store = OpenOrDie();
   ASSERT_NE(store, nullptr);
-  STRATA_ASSERT_OK(store->CreateBucket(MakeBucket("b")));
-  const ChunkInfo c = contract::Chunk(1);
-  STRATA_ASSERT_OK(
-      store->PutObject(contract::WithManifest("b", "k", {contract::Whole(c)}), {}, {c}, kNowMs));
-  Sql("UPDATE objects SET user_metadata = '{oops', manifest = '[[1]]'");
-  STRATA_EXPECT_CODE(store->GetObject("b", "k"), Code::kCorruption);
-  STRATA_EXPECT_CODE(store->ListObjects("b", {}), Code::kCorruption);
-  STRATA_ASSERT_OK_AND_ASSIGN(MetaStore::PutResult put,
-                              store->PutObject(MakeObject("b", "k"), {}, {}, kNowMs));
-  ASSERT_TRUE(put.replaced.has_value());
-  EXPECT_TRUE(put.replaced->user_metadata.empty());
-  EXPECT_TRUE(put.replaced->manifest.empty());
-  // The lost manifest's chunk keeps its count: a leak, never a chunk
-  // collected while in use.
-  EXPECT_EQ(Sql("SELECT refcount FROM chunks"), "1");
-  Sql("UPDATE objects SET size = size + 1");
-  STRATA_EXPECT_CODE(store->GetObject("b", "k"), Code::kCorruption);
-  STRATA_ASSERT_OK_AND_ASSIGN(std::optional<ObjectRecord> deleted,
-                              store->DeleteObject("b", "k", kNowMs));
-  EXPECT_TRUE(deleted.has_value());
+  contract::ExpectDamagedRowsStayReplaceable(*store, RawSql());
 }
 
 }  // namespace

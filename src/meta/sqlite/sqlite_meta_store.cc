@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <utility>
 
+#include "meta/internal/record_codec.h"
+#include "meta/internal/store_errors.h"
 #include "meta/list_walker.h"
 #include "meta/sqlite/internal/chunk_refs.h"
 #include "meta/sqlite/internal/connection.h"
@@ -21,11 +23,11 @@ using internal::CheckBucketExists;
 using internal::ChunkRow;
 using internal::Connection;
 using internal::FindObject;
-using internal::NoSuchBucket;
-using internal::OnBadMetadata;
 using internal::SqlLimit;
 using internal::Statement;
 using internal::Transaction;
+using meta::internal::NoSuchBucket;
+using meta::internal::OnBadMetadata;
 
 constexpr std::string_view kSelectBucket =
     "SELECT name, region, owner, created_ms, policy FROM buckets WHERE name = ?1";
@@ -115,12 +117,7 @@ common::Status SqliteMetaStore::CreateBucket(const Bucket& bucket) {
   Transaction txn(*writer_);
   STRATA_RETURN_IF_ERROR(txn.Begin(Transaction::Mode::kWrite));
   STRATA_ASSIGN_OR_RETURN(std::optional<Bucket> existing, FindBucket(*writer_, bucket.name));
-  if (existing) {
-    if (existing->owner == bucket.owner) {
-      return Error(Code::kBucketAlreadyOwnedByYou, "you already own bucket '" + bucket.name + "'");
-    }
-    return Error(Code::kBucketAlreadyExists, "bucket '" + bucket.name + "' already exists");
-  }
+  if (existing) return meta::internal::BucketTaken(bucket.name, existing->owner, bucket.owner);
   {
     STRATA_ASSIGN_OR_RETURN(Statement insert, writer_->Prepare(kInsertBucket));
     insert.Bind(1, bucket.name);
@@ -160,9 +157,7 @@ common::Status SqliteMetaStore::DeleteBucket(std::string_view name) {
   STRATA_RETURN_IF_ERROR(txn.Begin(Transaction::Mode::kWrite));
   STRATA_RETURN_IF_ERROR(CheckBucketExists(*writer_, name));
   STRATA_ASSIGN_OR_RETURN(bool not_empty, BucketHasObjects(*writer_, name));
-  if (not_empty) {
-    return Error(Code::kBucketNotEmpty, "bucket '" + std::string(name) + "' is not empty");
-  }
+  if (not_empty) return meta::internal::BucketNotEmpty(name);
   // AWS refuses only while objects remain. Uploads in progress are aborted
   // with the bucket, in this transaction: their rows would otherwise dangle
   // from a deleted bucket (and block its deletion through the foreign key),
@@ -200,7 +195,7 @@ common::Result<ObjectRecord> SqliteMetaStore::GetObject(std::string_view bucket,
                           FindObject(*reader, bucket, key, OnBadMetadata::kFail));
   if (!record) {
     STRATA_RETURN_IF_ERROR(CheckBucketExists(*reader, bucket));
-    return Error(Code::kNoSuchKey, "key '" + std::string(key) + "' does not exist");
+    return meta::internal::NoSuchKey(key);
   }
   STRATA_RETURN_IF_ERROR(txn.Commit());
   return *std::move(record);
@@ -210,8 +205,8 @@ common::Result<MetaStore::PutResult> SqliteMetaStore::PutObject(
     const ObjectRecord& object, const WriteCondition& condition,
     const std::vector<ChunkInfo>& written_chunks, int64_t now_ms) {
   // Checked and encoded before taking the lock: nothing here needs it.
-  STRATA_ASSIGN_OR_RETURN(internal::EncodedObject encoded,
-                          internal::EncodeObject(object, written_chunks));
+  STRATA_ASSIGN_OR_RETURN(meta::internal::EncodedObject encoded,
+                          meta::internal::EncodeObject(object, written_chunks));
   std::lock_guard lock(write_mu_);
   // IMMEDIATE: the condition is checked and the row and counts written under
   // one write lock, so two conditional PUTs on one key cannot both succeed.

@@ -13,6 +13,7 @@
 #include <string>
 #include <utility>
 
+#include "meta/internal/identity_rules.h"
 #include "meta/sqlite/internal/connection.h"
 #include "meta/sqlite/internal/identity_rows.h"
 #include "meta/sqlite/internal/read_pool.h"
@@ -26,13 +27,13 @@ using common::Error;
 using internal::CheckGroupExists;
 using internal::CheckPrincipalExists;
 using internal::CheckUserExists;
-using internal::NoSuchEntity;
-using internal::PrincipalKindText;
 using internal::RowExists;
 using internal::RunWithTexts;
 using internal::SelectTexts;
 using internal::Statement;
 using internal::Transaction;
+using meta::internal::NoSuchEntity;
+using meta::internal::PrincipalKindText;
 
 constexpr std::string_view kInsertUser =
     "INSERT INTO users (id, name, password_hash, disabled, created_ms)"
@@ -202,7 +203,7 @@ common::Status SqliteMetaStore::CreateAccessKey(const AccessKey& key) {
     STRATA_RETURN_IF_ERROR(insert.Run());
   }
   if (writer_->Changes() == 0) {
-    return Error(Code::kEntityAlreadyExists, "access key '" + key.access_key + "' already exists");
+    return meta::internal::EntityAlreadyExists("access key", key.access_key);
   }
   return txn.Commit();
 }
@@ -255,9 +256,7 @@ common::Status SqliteMetaStore::CreateGroup(const Group& group) {
     insert.Bind(2, group.created_ms);
     STRATA_RETURN_IF_ERROR(insert.Run());
   }
-  if (writer_->Changes() == 0) {
-    return Error(Code::kEntityAlreadyExists, "group '" + group.name + "' already exists");
-  }
+  if (writer_->Changes() == 0) return meta::internal::EntityAlreadyExists("group", group.name);
   return txn.Commit();
 }
 
@@ -279,9 +278,7 @@ common::Status SqliteMetaStore::DeleteGroup(std::string_view name) {
   STRATA_RETURN_IF_ERROR(txn.Begin(Transaction::Mode::kWrite));
   STRATA_RETURN_IF_ERROR(CheckGroupExists(*writer_, name));
   STRATA_ASSIGN_OR_RETURN(bool has_members, RowExists(*writer_, kGroupHasMembers, {name}));
-  if (has_members) {
-    return Error(Code::kDeleteConflict, "group '" + std::string(name) + "' still has members");
-  }
+  if (has_members) return meta::internal::GroupHasMembers(name);
   STRATA_RETURN_IF_ERROR(
       RunWithTexts(*writer_, kDeleteAttachmentsOf, {PrincipalKindText(PrincipalKind::kGroup), name})
           .status());
@@ -306,11 +303,7 @@ common::Status SqliteMetaStore::RemoveGroupMember(std::string_view group,
   Transaction txn(*writer_);
   STRATA_RETURN_IF_ERROR(txn.Begin(Transaction::Mode::kWrite));
   STRATA_ASSIGN_OR_RETURN(int64_t deleted, RunWithTexts(*writer_, kDeleteMember, {group, user_id}));
-  if (deleted == 0) {
-    return Error(Code::kNoSuchEntity, "user '" + std::string(user_id) +
-                                          "' is not a member of group '" + std::string(group) +
-                                          "'");
-  }
+  if (deleted == 0) return meta::internal::NotAGroupMember(group, user_id);
   return txn.Commit();
 }
 
@@ -367,9 +360,7 @@ common::Status SqliteMetaStore::DeletePolicy(std::string_view name) {
   STRATA_ASSIGN_OR_RETURN(std::optional<StoredPolicy> policy, internal::FindPolicy(*writer_, name));
   if (!policy) return NoSuchEntity("policy", name);
   STRATA_ASSIGN_OR_RETURN(bool attached, RowExists(*writer_, kPolicyAttached, {name}));
-  if (attached) {
-    return Error(Code::kDeleteConflict, "policy '" + std::string(name) + "' is still attached");
-  }
+  if (attached) return meta::internal::PolicyStillAttached(name);
   STRATA_RETURN_IF_ERROR(RunWithTexts(*writer_, kDeletePolicy, {name}).status());
   return txn.Commit();
 }
@@ -395,11 +386,7 @@ common::Status SqliteMetaStore::DetachPolicy(const PolicyAttachment& attachment)
       int64_t deleted,
       RunWithTexts(*writer_, kDeleteAttachment,
                    {attachment.policy, PrincipalKindText(attachment.kind), attachment.principal}));
-  if (deleted == 0) {
-    return Error(Code::kNoSuchEntity, "policy '" + attachment.policy + "' is not attached to " +
-                                          std::string(PrincipalKindText(attachment.kind)) + " '" +
-                                          attachment.principal + "'");
-  }
+  if (deleted == 0) return meta::internal::NotAttached(attachment);
   return txn.Commit();
 }
 
@@ -456,14 +443,15 @@ common::Result<RefreshToken> SqliteMetaStore::SpendRefreshToken(std::string_view
   STRATA_ASSIGN_OR_RETURN(std::optional<RefreshToken> token,
                           internal::FindRefreshToken(*writer_, token_hash));
   if (!token) return Error(Code::kNoSuchEntity, "refresh token does not exist");
-  if (token->spent || token->revoked) {
-    // A replay: whoever holds the family's current token may be the thief,
-    // so it dies too. The revocation commits although the call fails.
+  const meta::internal::RefreshTokenUse use = meta::internal::ClassifyRefreshToken(*token, now_ms);
+  if (use == meta::internal::RefreshTokenUse::kReplay) {
+    // The revocation commits although the call fails.
     STRATA_RETURN_IF_ERROR(RunWithTexts(*writer_, kRevokeFamily, {token->family_id}).status());
     STRATA_RETURN_IF_ERROR(txn.Commit());
-    return Error(Code::kInvalidToken, "refresh token was already used; its session is revoked");
   }
-  if (token->expires_ms <= now_ms) return Error(Code::kInvalidToken, "refresh token has expired");
+  if (use != meta::internal::RefreshTokenUse::kSpend) {
+    return meta::internal::RefusedRefreshToken(use);
+  }
   STRATA_RETURN_IF_ERROR(RunWithTexts(*writer_, kSpendToken, {token_hash}).status());
   STRATA_RETURN_IF_ERROR(txn.Commit());
   return *std::move(token);

@@ -2,7 +2,6 @@
 // (the rows a replay and a cascade leave behind, and that the queries on the
 // per-request path walk indexes).
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <string>
 #include <vector>
@@ -92,15 +91,7 @@ TEST_F(SqliteIdentityTest, PerRequestQueriesUseIndexes) {
       "UPDATE refresh_tokens SET revoked = 1 WHERE family_id = 'f'",
   };
   for (const std::string& query : queries) {
-    Strings plan;
-    sqlite3_stmt* stmt = nullptr;
-    ASSERT_EQ(
-        sqlite3_prepare_v2(raw.raw(), ("EXPLAIN QUERY PLAN " + query).c_str(), -1, &stmt, nullptr),
-        SQLITE_OK);
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-      plan.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3)));
-    }
-    sqlite3_finalize(stmt);
+    const Strings plan = raw.QueryPlan(query);
     ASSERT_FALSE(plan.empty()) << query;
     for (const std::string& step : plan) {
       EXPECT_NE(step.rfind("SCAN", 0), 0u) << query << ": " << step;

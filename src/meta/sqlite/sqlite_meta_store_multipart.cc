@@ -2,12 +2,14 @@
 // sqlite_meta_store.cc): uploads and parts, whose manifests hold chunk
 // references exactly as object rows do.
 #include <cstdint>
-#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
 
-#include "meta/metadata_json.h"
+#include "meta/internal/multipart_rules.h"
+#include "meta/internal/record_checks.h"
+#include "meta/internal/record_codec.h"
+#include "meta/internal/store_errors.h"
 #include "meta/sqlite/internal/chunk_refs.h"
 #include "meta/sqlite/internal/connection.h"
 #include "meta/sqlite/internal/object_rows.h"
@@ -19,14 +21,14 @@
 namespace strata::meta::sqlite {
 namespace {
 
-using common::Code;
-using common::Error;
 using internal::CheckBucketExists;
 using internal::Connection;
-using internal::OnBadMetadata;
 using internal::SqlLimit;
 using internal::Statement;
 using internal::Transaction;
+using meta::internal::kMaxPartNumber;
+using meta::internal::NoSuchUpload;
+using meta::internal::OnBadMetadata;
 
 #define STRATA_UPLOAD_COLUMNS                                                            \
   "upload_id, bucket, key, initiated_ms, content_type, user_metadata, system_metadata, " \
@@ -80,12 +82,6 @@ constexpr std::string_view kSelectParts =
     " LIMIT ?3";
 #undef STRATA_PART_COLUMNS
 
-constexpr int kMaxPartNumber = 10000;
-
-common::Status NoSuchUpload(std::string_view upload_id) {
-  return Error(Code::kNoSuchUpload, "upload '" + std::string(upload_id) + "' does not exist");
-}
-
 // Reads a row selected with STRATA_UPLOAD_COLUMNS.
 common::Result<MultipartUpload> ReadUpload(const Statement& row, OnBadMetadata on_bad_metadata) {
   MultipartUpload upload;
@@ -94,17 +90,11 @@ common::Result<MultipartUpload> ReadUpload(const Statement& row, OnBadMetadata o
   upload.key = row.ColumnText(2);
   upload.initiated_ms = row.ColumnInt(3);
   upload.content_type = row.ColumnText(4);
-  auto user_metadata = DecodeMetadata(row.ColumnText(5));
-  auto system_metadata = DecodeMetadata(row.ColumnText(6));
-  if (user_metadata.ok() && system_metadata.ok()) {
-    upload.user_metadata = std::move(user_metadata).value();
-    upload.system_metadata = std::move(system_metadata).value();
-  } else if (on_bad_metadata == OnBadMetadata::kFail) {
-    return Error(Code::kCorruption, "upload '" + upload.upload_id + "' has unreadable metadata");
-  }
   upload.checksum_algorithm = row.ColumnText(7);
   upload.checksum_type = row.ColumnText(8);
   upload.owner = row.ColumnText(9);
+  STRATA_RETURN_IF_ERROR(meta::internal::DecodeUploadJson(row.ColumnText(5), row.ColumnText(6),
+                                                          on_bad_metadata, upload));
   return upload;
 }
 
@@ -121,21 +111,8 @@ common::Result<PartRecord> ReadPart(const Statement& row, bool with_manifest) {
   part.checksum = {.algorithm = std::string(row.ColumnText(5)),
                    .value = std::string(row.ColumnText(6)),
                    .type = std::string(row.ColumnText(7))};
-  if (!with_manifest) return part;
-  auto manifest = DecodeManifest(row.ColumnText(8));
-  const std::string which =
-      "part " + std::to_string(part.part_number) + " of upload '" + part.upload_id + "'";
-  if (!manifest.ok()) return Error(Code::kCorruption, which + " has an unreadable manifest");
-  part.manifest = std::move(manifest).value();
-  uint64_t total = 0;
-  for (const ManifestEntry& entry : part.manifest) {
-    if (entry.length > part.size - total) {
-      return Error(Code::kCorruption, which + " has a body that is not its size");
-    }
-    total += entry.length;
-  }
-  if (total != part.size) {
-    return Error(Code::kCorruption, which + " has a body that is not its size");
+  if (with_manifest) {
+    STRATA_RETURN_IF_ERROR(meta::internal::DecodePartManifest(row.ColumnText(8), part));
   }
   return part;
 }
@@ -230,16 +207,14 @@ class SqliteUploadCursor : public UploadListCursor {
 }  // namespace
 
 common::Status SqliteMetaStore::CreateMultipartUpload(const MultipartUpload& upload) {
-  STRATA_ASSIGN_OR_RETURN(std::string user_metadata, EncodeMetadata(upload.user_metadata));
-  STRATA_ASSIGN_OR_RETURN(std::string system_metadata, EncodeMetadata(upload.system_metadata));
+  STRATA_ASSIGN_OR_RETURN(meta::internal::EncodedUpload encoded,
+                          meta::internal::EncodeUpload(upload));
   std::lock_guard lock(write_mu_);
   Transaction txn(*writer_);
   STRATA_RETURN_IF_ERROR(txn.Begin(Transaction::Mode::kWrite));
   STRATA_RETURN_IF_ERROR(CheckBucketExists(*writer_, upload.bucket));
   STRATA_ASSIGN_OR_RETURN(bool taken, UploadExists(*writer_, upload.upload_id));
-  if (taken) {
-    return Error(Code::kInvalidArgument, "upload id '" + upload.upload_id + "' is already in use");
-  }
+  if (taken) return meta::internal::UploadIdInUse(upload.upload_id);
   {
     STRATA_ASSIGN_OR_RETURN(Statement insert, writer_->Prepare(kInsertUpload));
     insert.Bind(1, upload.upload_id);
@@ -247,8 +222,8 @@ common::Status SqliteMetaStore::CreateMultipartUpload(const MultipartUpload& upl
     insert.Bind(3, upload.key);
     insert.Bind(4, upload.initiated_ms);
     insert.Bind(5, upload.content_type);
-    insert.Bind(6, user_metadata);
-    insert.Bind(7, system_metadata);
+    insert.Bind(6, encoded.user_metadata);
+    insert.Bind(7, encoded.system_metadata);
     insert.Bind(8, upload.checksum_algorithm);
     insert.Bind(9, upload.checksum_type);
     insert.Bind(10, upload.owner);
@@ -263,31 +238,14 @@ common::Result<MultipartUpload> SqliteMetaStore::GetMultipartUpload(std::string_
   STRATA_ASSIGN_OR_RETURN(internal::ReadPool::Lease reader, readers_->Acquire());
   STRATA_ASSIGN_OR_RETURN(std::optional<MultipartUpload> upload,
                           FindUpload(*reader, upload_id, OnBadMetadata::kFail));
-  // S3 answers NoSuchUpload for an id used with another bucket or key.
-  if (!upload || upload->bucket != bucket || upload->key != key) return NoSuchUpload(upload_id);
+  STRATA_RETURN_IF_ERROR(meta::internal::CheckUploadIsFor(upload, upload_id, bucket, key));
   return *std::move(upload);
 }
 
 common::Result<MetaStore::PutResult> SqliteMetaStore::PutPart(
     const PartRecord& part, const std::vector<ChunkInfo>& written_chunks, int64_t now_ms) {
-  if (part.part_number < 1 || part.part_number > kMaxPartNumber) {
-    return Error(Code::kInvalidArgument, "part number must be 1 .. 10000");
-  }
-  if (part.size > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-    return Error(Code::kInvalidArgument, "part size does not fit in 63 bits");
-  }
-  uint64_t total = 0;
-  for (const ManifestEntry& entry : part.manifest) {
-    if (entry.length > part.size - total) {
-      return Error(Code::kInvalidArgument, "part manifest pieces exceed its size");
-    }
-    total += entry.length;
-  }
-  if (total != part.size) {
-    return Error(Code::kInvalidArgument, "part manifest pieces do not add up to its size");
-  }
-  STRATA_RETURN_IF_ERROR(internal::CheckWrittenChunks(written_chunks));
-  STRATA_ASSIGN_OR_RETURN(std::string manifest_json, EncodeManifest(part.manifest));
+  STRATA_ASSIGN_OR_RETURN(std::string manifest_json,
+                          meta::internal::EncodePart(part, written_chunks));
 
   std::lock_guard lock(write_mu_);
   // As PutObject: every early return rolls back, so a failed part (the
@@ -301,21 +259,13 @@ common::Result<MetaStore::PutResult> SqliteMetaStore::PutPart(
     select.Bind(1, part.upload_id);
     select.Bind(2, int64_t{part.part_number});
     STRATA_ASSIGN_OR_RETURN(bool found, select.Step());
-    if (found) {
-      auto decoded = DecodeManifest(select.ColumnText(0));
-      // An undecodable manifest leaks its references (see the header).
-      replaced = decoded.ok() ? std::move(decoded).value() : Manifest();
-    }
+    // An undecodable manifest leaks its references (see the header).
+    if (found) replaced = meta::internal::DecodeManifestOrEmpty(select.ColumnText(0));
   }
-  // Added before the replaced part's are dropped, so a chunk both use never
-  // passes through 0.
-  Manifest manifest = part.manifest;
-  STRATA_ASSIGN_OR_RETURN(internal::AddedReferences added,
-                          internal::AddReferences(*writer_, manifest, written_chunks, now_ms));
-  if (replaced) STRATA_RETURN_IF_ERROR(internal::DropReferences(*writer_, *replaced, now_ms));
-  if (added.rewritten) {
-    STRATA_ASSIGN_OR_RETURN(manifest_json, EncodeManifest(manifest));
-  }
+  STRATA_ASSIGN_OR_RETURN(
+      meta::internal::ReplacedReferences references,
+      internal::ReplaceReferences(*writer_, part.manifest, std::move(manifest_json),
+                                  replaced ? &*replaced : nullptr, written_chunks, now_ms));
   {
     STRATA_ASSIGN_OR_RETURN(Statement upsert, writer_->Prepare(kUpsertPart));
     upsert.Bind(1, part.upload_id);
@@ -326,16 +276,16 @@ common::Result<MetaStore::PutResult> SqliteMetaStore::PutPart(
     upsert.Bind(6, part.checksum.algorithm);
     upsert.Bind(7, part.checksum.value);
     upsert.Bind(8, part.checksum.type);
-    upsert.Bind(9, manifest_json);
+    upsert.Bind(9, references.manifest_json);
     STRATA_RETURN_IF_ERROR(upsert.Run());
   }
   STRATA_RETURN_IF_ERROR(txn.Commit());
-  return PutResult{.replaced = std::nullopt, .unused_chunks = std::move(added.unused_chunks)};
+  return PutResult{.replaced = std::nullopt, .unused_chunks = std::move(references.unused_chunks)};
 }
 
 common::Result<ListPartsPage> SqliteMetaStore::ListParts(std::string_view upload_id,
                                                          int part_number_marker, int max_parts) {
-  if (max_parts < 0) return Error(Code::kInvalidArgument, "max_parts must be >= 0");
+  STRATA_RETURN_IF_ERROR(meta::internal::CheckMaxParts(max_parts));
   STRATA_ASSIGN_OR_RETURN(internal::ReadPool::Lease reader, readers_->Acquire());
   // One snapshot for the upload check and the page.
   Transaction txn(*reader);
@@ -343,16 +293,11 @@ common::Result<ListPartsPage> SqliteMetaStore::ListParts(std::string_view upload
   STRATA_RETURN_IF_ERROR(CheckUploadExists(*reader, upload_id));
   ListPartsPage page;
   if (max_parts > 0) {
-    // One row more than the page, to learn whether more follow.
-    STRATA_ASSIGN_OR_RETURN(
-        page.parts, SelectParts(*reader, upload_id, part_number_marker, int64_t{max_parts} + 1,
-                                /*with_manifests=*/false));
-    if (page.parts.size() > static_cast<size_t>(max_parts)) {
-      page.parts.pop_back();
-      page.truncated = true;
-    }
+    STRATA_ASSIGN_OR_RETURN(std::vector<PartRecord> rows,
+                            SelectParts(*reader, upload_id, part_number_marker,
+                                        int64_t{max_parts} + 1, /*with_manifests=*/false));
+    page = meta::internal::PartsPage(std::move(rows), max_parts);
   }
-  if (!page.parts.empty()) page.next_part_number_marker = page.parts.back().part_number;
   STRATA_RETURN_IF_ERROR(txn.Commit());
   return page;
 }
@@ -389,7 +334,8 @@ common::Result<MetaStore::PutResult> SqliteMetaStore::CompleteMultipartUpload(
     std::string_view upload_id, const ObjectRecord& object, const WriteCondition& condition,
     int64_t now_ms) {
   // No written chunks: the object's entries name chunks the parts hold.
-  STRATA_ASSIGN_OR_RETURN(internal::EncodedObject encoded, internal::EncodeObject(object, {}));
+  STRATA_ASSIGN_OR_RETURN(meta::internal::EncodedObject encoded,
+                          meta::internal::EncodeObject(object, {}));
   std::lock_guard lock(write_mu_);
   // One transaction: the object appears and the upload disappears together,
   // and every early return (gone, condition, a chunk that is not stored)
@@ -398,9 +344,8 @@ common::Result<MetaStore::PutResult> SqliteMetaStore::CompleteMultipartUpload(
   STRATA_RETURN_IF_ERROR(txn.Begin(Transaction::Mode::kWrite));
   STRATA_ASSIGN_OR_RETURN(std::optional<MultipartUpload> upload,
                           FindUpload(*writer_, upload_id, OnBadMetadata::kDrop));
-  if (!upload || upload->bucket != object.bucket || upload->key != object.key) {
-    return NoSuchUpload(upload_id);
-  }
+  STRATA_RETURN_IF_ERROR(
+      meta::internal::CheckUploadIsFor(upload, upload_id, object.bucket, object.key));
   // The upload's row holds the bucket (foreign key), so the bucket exists.
   // The object's references are added before the parts' are dropped: a chunk
   // both use keeps its count and never passes through 0; a chunk only in

@@ -230,15 +230,7 @@ TEST_F(SqliteMultipartTest, ListingsUseIndexes) {
       " ORDER BY part_number LIMIT 3",
   };
   for (const std::string& query : queries) {
-    Strings plan;
-    sqlite3_stmt* stmt = nullptr;
-    ASSERT_EQ(
-        sqlite3_prepare_v2(raw.raw(), ("EXPLAIN QUERY PLAN " + query).c_str(), -1, &stmt, nullptr),
-        SQLITE_OK);
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-      plan.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3)));
-    }
-    sqlite3_finalize(stmt);
+    const Strings plan = raw.QueryPlan(query);
     ASSERT_EQ(plan.size(), 1u) << query;
     EXPECT_NE(plan[0].find("USING"), std::string::npos) << query << ": " << plan[0];
     EXPECT_NE(plan[0].find("INDEX"), std::string::npos) << query << ": " << plan[0];

@@ -21,10 +21,14 @@ namespace strata::meta::sqlite {
 namespace {
 
 using common::Code;
+using contract::Chunk;
 using contract::kNowMs;
 using contract::MakeBucket;
 using contract::MakeObject;
 using contract::MetaStoreContractTest;
+using contract::Piece;
+using contract::Whole;
+using contract::WithManifest;
 using internal::RawDb;
 using SqliteMetaStoreTest = internal::SqliteStoreTest;
 
@@ -55,42 +59,15 @@ TEST_F(SqliteMetaStoreTest, CreatesWalDatabaseWithSchema) {
 }
 
 TEST_F(SqliteMetaStoreTest, ReopenKeepsDataAndDoesNotRerunMigrations) {
-  {
-    auto store = OpenOrDie();
-    ASSERT_NE(store, nullptr);
-    STRATA_ASSERT_OK(store->CreateBucket(MakeBucket("b")));
-    STRATA_ASSERT_OK(store->PutObject(MakeObject("b", "k"), {}, {}, kNowMs));
-  }
-  // Mark the recorded migration so a second application would be visible.
-  { RawDb(path_).Exec("UPDATE schema_migrations SET applied_at_ms = 42"); }
-  {
-    auto store = OpenOrDie();
-    ASSERT_NE(store, nullptr);
-    STRATA_ASSERT_OK_AND_ASSIGN(ObjectRecord object, store->GetObject("b", "k"));
-    EXPECT_TRUE(contract::SameRecord(MakeObject("b", "k"), object));
-  }
-  EXPECT_EQ(RawDb(path_).Column("SELECT applied_at_ms FROM schema_migrations"),
-            std::vector<std::string>(Migrations().size(), "42"));
+  contract::ExpectReopenKeepsDataAndMigrations(Opener(), RawSql());
 }
 
 TEST_F(SqliteMetaStoreTest, RefusesNewerSchema) {
-  { ASSERT_NE(OpenOrDie(), nullptr); }
-  const int64_t future = LatestSchemaVersion() + 1;
-  RawDb(path_).Exec("INSERT INTO schema_migrations VALUES (" + std::to_string(future) +
-                    ", 'from_the_future', 0)");
-  auto store = SqliteMetaStore::Open(path_);
-  ASSERT_FALSE(store.ok());
-  EXPECT_EQ(store.status().code(), Code::kInvalidArgument);
-  EXPECT_NE(store.status().message().find("newer than this Strata build"), std::string::npos)
-      << store.status().ToString();
+  contract::ExpectNewerSchemaRefused(Opener(), RawSql());
 }
 
 TEST_F(SqliteMetaStoreTest, RefusesDivergedHistory) {
-  { ASSERT_NE(OpenOrDie(), nullptr); }
-  RawDb(path_).Exec("UPDATE schema_migrations SET name = 'something_else' WHERE version = 1");
-  auto store = SqliteMetaStore::Open(path_);
-  ASSERT_FALSE(store.ok());
-  EXPECT_EQ(store.status().code(), Code::kCorruption) << store.status().ToString();
+  contract::ExpectDivergedHistoryRefused(Opener(), RawSql());
 }
 
 TEST_F(SqliteMetaStoreTest, RefusesAFileThatIsNotADatabase) {
@@ -124,113 +101,26 @@ TEST_F(SqliteMetaStoreTest, RejectsMetadataThatIsNotUtf8) {
   STRATA_EXPECT_CODE(store->GetObject("b", "k"), Code::kNoSuchKey);
 }
 
-TEST_F(SqliteMetaStoreTest, ReportsCorruptRows) {
+TEST_F(SqliteMetaStoreTest, DamagedRowsStayReplaceable) {
   auto store = OpenOrDie();
   ASSERT_NE(store, nullptr);
-  STRATA_ASSERT_OK(store->CreateBucket(MakeBucket("b")));
-  STRATA_ASSERT_OK(store->PutObject(MakeObject("b", "k"), {}, {}, kNowMs));
-  RawDb(path_).Exec("UPDATE objects SET user_metadata = '{oops'");
-  STRATA_EXPECT_CODE(store->GetObject("b", "k"), Code::kCorruption);
-  STRATA_EXPECT_CODE(store->ListObjects("b", {}), Code::kCorruption);
-  // A damaged row can still be replaced and deleted, and the caller still
-  // learns the rest of it.
-  STRATA_ASSERT_OK_AND_ASSIGN(MetaStore::PutResult put,
-                              store->PutObject(MakeObject("b", "k"), {}, {}, kNowMs));
-  ASSERT_TRUE(put.replaced.has_value());
-  EXPECT_EQ(put.replaced->inline_data, MakeObject("b", "k").inline_data);
-  EXPECT_TRUE(put.replaced->user_metadata.empty());
-  STRATA_EXPECT_OK(store->GetObject("b", "k"));
-  RawDb(path_).Exec("UPDATE objects SET system_metadata = 'null'");
-  STRATA_ASSERT_OK_AND_ASSIGN(std::optional<ObjectRecord> deleted,
-                              store->DeleteObject("b", "k", kNowMs));
-  ASSERT_TRUE(deleted.has_value());
-  EXPECT_EQ(deleted->inline_data, MakeObject("b", "k").inline_data);
-  STRATA_EXPECT_CODE(store->GetObject("b", "k"), Code::kNoSuchKey);
-}
-
-// Chunk n (hash and location derived from n), `size` bytes.
-ChunkInfo TestChunk(int n, uint64_t size = 100) {
-  return {.hash = std::string(63, 'c') + std::to_string(n % 10),
-          .location = std::string(31, '0') + std::to_string(n % 10),
-          .data_shards = 4,
-          .parity_shards = 2,
-          .size = size};
-}
-
-ObjectRecord ManifestObject(std::string_view key, Manifest manifest) {
-  ObjectRecord object = MakeObject("b", key);
-  object.inline_data.clear();
-  object.size = 0;
-  for (const ManifestEntry& entry : manifest) object.size += entry.length;
-  object.manifest = std::move(manifest);
-  return object;
-}
-
-ManifestEntry WholeChunk(const ChunkInfo& chunk) {
-  return {.chunk = chunk, .offset = 0, .length = chunk.size};
-}
-
-TEST_F(SqliteMetaStoreTest, ReportsCorruptManifests) {
-  auto store = OpenOrDie();
-  ASSERT_NE(store, nullptr);
-  STRATA_ASSERT_OK(store->CreateBucket(MakeBucket("b")));
-  const ChunkInfo c = TestChunk(1);
-  STRATA_ASSERT_OK(store->PutObject(ManifestObject("k", {WholeChunk(c)}), {}, {c}, kNowMs));
-  RawDb(path_).Exec("UPDATE objects SET manifest = '[[1]]'");
-  STRATA_EXPECT_CODE(store->GetObject("b", "k"), Code::kCorruption);
-  STRATA_EXPECT_CODE(store->ListObjects("b", {}), Code::kCorruption);
-  // Still replaceable; the lost manifest's chunk keeps its count (a leak,
-  // never a chunk collected while in use).
-  STRATA_ASSERT_OK_AND_ASSIGN(MetaStore::PutResult put,
-                              store->PutObject(MakeObject("b", "k"), {}, {}, kNowMs));
-  ASSERT_TRUE(put.replaced.has_value());
-  EXPECT_TRUE(put.replaced->manifest.empty());
-  EXPECT_EQ(RawDb(path_).Column("SELECT refcount FROM chunks"), std::vector<std::string>{"1"});
-
-  // A body that does not add up to the size is corrupt too.
-  RawDb(path_).Exec("UPDATE objects SET size = size + 1");
-  STRATA_EXPECT_CODE(store->GetObject("b", "k"), Code::kCorruption);
-  STRATA_ASSERT_OK_AND_ASSIGN(std::optional<ObjectRecord> deleted,
-                              store->DeleteObject("b", "k", kNowMs));
-  EXPECT_TRUE(deleted.has_value());
+  contract::ExpectDamagedRowsStayReplaceable(*store, RawSql());
 }
 
 // The counts themselves, which the contract suite can only infer.
 TEST_F(SqliteMetaStoreTest, CountsAreExact) {
   auto store = OpenOrDie();
   ASSERT_NE(store, nullptr);
-  STRATA_ASSERT_OK(store->CreateBucket(MakeBucket("b")));
-  const ChunkInfo c = TestChunk(1);
-  const ChunkInfo d = TestChunk(2);
-  auto rows = [&] {
-    return RawDb(path_).Column(
-        "SELECT substr(hash, 64) || ':' || refcount || ':' || zero_since_ms FROM chunks"
-        " ORDER BY hash");
-  };
-  STRATA_ASSERT_OK(
-      store->PutObject(ManifestObject("a", {WholeChunk(c), WholeChunk(c)}), {}, {c}, 1000));
-  STRATA_ASSERT_OK(store->PutObject(
-      ManifestObject("b", {WholeChunk(c), WholeChunk(d), WholeChunk(c)}), {}, {d}, 2000));
-  EXPECT_EQ(rows(), (std::vector<std::string>{"1:4:1000", "2:1:2000"}));
-  STRATA_ASSERT_OK(store->DeleteObject("b", "a", 3000));
-  EXPECT_EQ(rows(), (std::vector<std::string>{"1:2:1000", "2:1:2000"}));
-  STRATA_ASSERT_OK(store->PutObject(ManifestObject("b", {WholeChunk(d)}), {}, {}, 4000));
-  EXPECT_EQ(rows(), (std::vector<std::string>{"1:0:4000", "2:1:2000"}));
-  // FindChunk restarts the wait only forwards.
-  STRATA_ASSERT_OK(store->FindChunk(c.hash, 3500));
-  EXPECT_EQ(rows(), (std::vector<std::string>{"1:0:4000", "2:1:2000"}));
-  STRATA_ASSERT_OK(store->FindChunk(c.hash, 4500));
-  EXPECT_EQ(rows(), (std::vector<std::string>{"1:0:4500", "2:1:2000"}));
+  contract::ExpectExactCounts(*store, RawSql());
 }
 
 TEST_F(SqliteMetaStoreTest, RejectsInconsistentBodies) {
   auto store = OpenOrDie();
   ASSERT_NE(store, nullptr);
   STRATA_ASSERT_OK(store->CreateBucket(MakeBucket("b")));
-  const ChunkInfo stored = TestChunk(1);
-  STRATA_ASSERT_OK(
-      store->PutObject(ManifestObject("k", {WholeChunk(stored)}), {}, {stored}, kNowMs));
-  const ChunkInfo fresh = TestChunk(2);
+  const ChunkInfo stored = Chunk(1);
+  STRATA_ASSERT_OK(store->PutObject(WithManifest("b", "k", {Whole(stored)}), {}, {stored}, kNowMs));
+  const ChunkInfo fresh = Chunk(2);
 
   struct Case {
     const char* name;
@@ -239,7 +129,7 @@ TEST_F(SqliteMetaStoreTest, RejectsInconsistentBodies) {
   };
   std::vector<Case> cases;
   {
-    ObjectRecord both = ManifestObject("x", {WholeChunk(fresh)});
+    ObjectRecord both = WithManifest("b", "x", {Whole(fresh)});
     both.inline_data = "also inline";
     cases.push_back({"inline and manifest", both, {fresh}});
   }
@@ -249,34 +139,32 @@ TEST_F(SqliteMetaStoreTest, RejectsInconsistentBodies) {
     cases.push_back({"inline size", object, {}});
   }
   {
-    ObjectRecord object = ManifestObject("x", {WholeChunk(fresh)});
+    ObjectRecord object = WithManifest("b", "x", {Whole(fresh)});
     object.size -= 1;
     cases.push_back({"manifest size", object, {fresh}});
   }
+  cases.push_back({"empty piece", WithManifest("b", "x", {Piece(fresh, 0, 0)}), {fresh}});
   cases.push_back(
-      {"empty piece", ManifestObject("x", {{.chunk = fresh, .offset = 0, .length = 0}}), {fresh}});
-  cases.push_back({"past the end",
-                   ManifestObject("x", {{.chunk = fresh, .offset = 50, .length = 51}}),
-                   {fresh}});
+      {"past the end", WithManifest("b", "x", {Piece(fresh, fresh.size - 50, 51)}), {fresh}});
   {
-    ObjectRecord object = ManifestObject("x", {WholeChunk(fresh)});
-    object.part_sizes = {50, 49};
+    ObjectRecord object = WithManifest("b", "x", {Whole(fresh)});
+    object.part_sizes = {1, fresh.size - 2};
     cases.push_back({"part sizes", object, {fresh}});
   }
   {
     ChunkInfo negative = fresh;
     negative.parity_shards = -1;
-    cases.push_back({"written chunk", ManifestObject("x", {WholeChunk(fresh)}), {negative}});
+    cases.push_back({"written chunk", WithManifest("b", "x", {Whole(fresh)}), {negative}});
   }
   {
     ChunkInfo other_k = fresh;
     other_k.data_shards = 6;
-    cases.push_back({"entry vs written", ManifestObject("x", {WholeChunk(other_k)}), {fresh}});
+    cases.push_back({"entry vs written", WithManifest("b", "x", {Whole(other_k)}), {fresh}});
   }
   {
     ChunkInfo other_m = stored;
     other_m.parity_shards = 1;
-    cases.push_back({"entry vs row", ManifestObject("x", {WholeChunk(other_m)}), {}});
+    cases.push_back({"entry vs row", WithManifest("b", "x", {Whole(other_m)}), {}});
   }
   for (const Case& c : cases) {
     STRATA_EXPECT_CODE(store->PutObject(c.object, {}, c.written, kNowMs), Code::kInvalidArgument);
@@ -296,15 +184,16 @@ TEST_F(SqliteMetaStoreTest, InlineDataIsStoredAsABlob) {
   ObjectRecord empty = MakeObject("b", "2-empty");
   empty.inline_data.clear();
   empty.size = 0;
-  const ChunkInfo c = TestChunk(1);
-  for (const ObjectRecord& object : {number, empty, ManifestObject("3-chunked", {WholeChunk(c)})}) {
+  const ChunkInfo c = Chunk(1);
+  for (const ObjectRecord& object : {number, empty, WithManifest("b", "3-chunked", {Whole(c)})}) {
     STRATA_ASSERT_OK(store->PutObject(object, {}, {c}, kNowMs));
   }
   EXPECT_EQ(RawDb(path_).Column("SELECT typeof(inline_data) || ':' || manifest FROM objects"
                                 " ORDER BY key"),
-            (std::vector<std::string>{
-                "blob:[]", "null:[]",
-                "null:[[\"" + c.hash + "\",\"" + c.location + "\",4,2,100,0,100]]"}));
+            (std::vector<std::string>{"blob:[]", "null:[]",
+                                      "null:[[\"" + c.hash + "\",\"" + c.location + "\",4,2," +
+                                          std::to_string(c.size) + ",0," + std::to_string(c.size) +
+                                          "]]"}));
 }
 
 // A database from before migration 2 (made here by running 0001 by hand)
@@ -330,9 +219,8 @@ TEST_F(SqliteMetaStoreTest, MigratesAVersion1Database) {
   EXPECT_EQ(bucket.owner, "owner-1");
   STRATA_EXPECT_CODE(store->GetObject("old", "k"), Code::kNoSuchKey);
   // The new schema works.
-  const ChunkInfo c = TestChunk(1);
-  ObjectRecord object = ManifestObject("k", {WholeChunk(c)});
-  object.bucket = "old";
+  const ChunkInfo c = Chunk(1);
+  const ObjectRecord object = WithManifest("old", "k", {Whole(c)});
   STRATA_ASSERT_OK(store->PutObject(object, {}, {c}, kNowMs));
   STRATA_ASSERT_OK_AND_ASSIGN(ObjectRecord out, store->GetObject("old", "k"));
   EXPECT_TRUE(contract::SameRecord(object, out));

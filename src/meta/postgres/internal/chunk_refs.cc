@@ -1,15 +1,10 @@
 #include "meta/postgres/internal/chunk_refs.h"
 
-#include <limits>
-#include <map>
 #include <string>
 #include <utility>
 
 namespace strata::meta::postgres::internal {
 namespace {
-
-using common::Code;
-using common::Error;
 
 constexpr std::string_view kSelectChunk =
     "SELECT " STRATA_PG_CHUNK_COLUMNS ", refcount, zero_since_ms FROM chunks WHERE hash = $1";
@@ -23,36 +18,45 @@ constexpr std::string_view kDropRefs =
     " zero_since_ms = CASE WHEN refcount > $3 THEN zero_since_ms ELSE $4 END"
     " WHERE hash = $1 AND location = $2";
 
-// (hash, location): one stored copy of a chunk.
-using CopyKey = std::pair<std::string, std::string>;
+// meta::internal::ChunkTable on `connection`'s transaction. `connection`
+// must outlive it.
+class PostgresChunkTable final : public meta::internal::ChunkTable {
+ public:
+  explicit PostgresChunkTable(Connection& connection) : connection_(connection) {}
 
-CopyKey KeyOf(const ChunkInfo& chunk) { return {chunk.hash, chunk.location}; }
+  common::Result<std::optional<ChunkInfo>> Find(std::string_view hash) override {
+    STRATA_ASSIGN_OR_RETURN(std::optional<ChunkRow> row, SelectChunk(connection_, hash));
+    if (!row) return std::optional<ChunkInfo>();
+    return std::optional<ChunkInfo>(std::move(row->info));
+  }
 
-// Manifest entries per copy they name.
-std::map<CopyKey, int64_t> CountEntries(const Manifest& manifest) {
-  std::map<CopyKey, int64_t> counts;
-  for (const ManifestEntry& entry : manifest) ++counts[KeyOf(entry.chunk)];
-  return counts;
-}
+  common::Status Insert(const ChunkInfo& chunk, int64_t refcount, int64_t now_ms) override {
+    return connection_
+        .Execute(kInsertChunk, Params()
+                                   .Text(chunk.hash)
+                                   .Text(chunk.location)
+                                   .Int(chunk.data_shards)
+                                   .Int(chunk.parity_shards)
+                                   .Int(static_cast<int64_t>(chunk.size))  // checked: it fits
+                                   .Int(refcount)
+                                   .Int(now_ms))
+        .status();
+  }
 
-common::Status AddCount(Connection& connection, std::string_view hash, int64_t count) {
-  if (count == 0) return common::Status::Ok();
-  return connection.Execute(kAddRefs, Params().Text(hash).Int(count)).status();
-}
+  common::Status Add(std::string_view hash, int64_t count) override {
+    return connection_.Execute(kAddRefs, Params().Text(hash).Int(count)).status();
+  }
 
-common::Status InsertChunk(Connection& connection, const ChunkInfo& chunk, int64_t refcount,
-                           int64_t now_ms) {
-  return connection
-      .Execute(kInsertChunk, Params()
-                                 .Text(chunk.hash)
-                                 .Text(chunk.location)
-                                 .Int(chunk.data_shards)
-                                 .Int(chunk.parity_shards)
-                                 .Int(static_cast<int64_t>(chunk.size))  // checked: it fits
-                                 .Int(refcount)
-                                 .Int(now_ms))
-      .status();
-}
+  common::Status Drop(const meta::internal::ChunkDrop& drop, int64_t now_ms) override {
+    return connection_
+        .Execute(kDropRefs,
+                 Params().Text(drop.hash).Text(drop.location).Int(drop.count).Int(now_ms))
+        .status();
+  }
+
+ private:
+  Connection& connection_;
+};
 
 }  // namespace
 
@@ -74,93 +78,17 @@ common::Result<std::optional<ChunkRow>> SelectChunk(Connection& connection, std:
   return std::optional<ChunkRow>(std::move(chunk));
 }
 
-common::Status CheckWrittenChunks(const std::vector<ChunkInfo>& written_chunks) {
-  constexpr auto kMaxSize = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-  for (const ChunkInfo& chunk : written_chunks) {
-    if (chunk.data_shards < 0 || chunk.parity_shards < 0 || chunk.size > kMaxSize) {
-      return Error(Code::kInvalidArgument, "written chunk " + chunk.hash + " is malformed");
-    }
-  }
-  return common::Status::Ok();
-}
-
-common::Result<AddedReferences> AddReferences(Connection& connection, Manifest& manifest,
-                                              const std::vector<ChunkInfo>& written_chunks,
-                                              int64_t now_ms) {
-  const std::map<CopyKey, int64_t> counts = CountEntries(manifest);
-  auto entries_naming = [&](const CopyKey& key) {
-    auto it = counts.find(key);
-    return it == counts.end() ? int64_t{0} : it->second;
-  };
-  // Per copy the manifest names: the chunk its entries must equal, and the
-  // stored chunk they end up naming.
-  struct Resolution {
-    ChunkInfo expected;
-    ChunkInfo stored;
-  };
-  std::map<CopyKey, Resolution> resolved;
-  AddedReferences added;
-
-  for (const ChunkInfo& written : written_chunks) {
-    CopyKey key = KeyOf(written);
-    if (resolved.contains(key)) continue;  // listed twice
-    const int64_t count = entries_naming(key);
-    // Read before the insert in this transaction: a concurrent writer of the
-    // same content makes one of the two fail serialization (or collide on
-    // the primary key, also retried), and the retry finds the other's row.
-    STRATA_ASSIGN_OR_RETURN(std::optional<ChunkRow> row, SelectChunk(connection, written.hash));
-    ChunkInfo stored = written;
-    if (!row) {
-      // Also for count 0 (written, then not used): the row lets GC find it.
-      STRATA_RETURN_IF_ERROR(InsertChunk(connection, written, count, now_ms));
-    } else {
-      // Another write's copy holds the hash. Its row may be at count 0
-      // awaiting GC: the reference added here, committed before GC's
-      // conditional delete, keeps it (serializable: one of the two loses).
-      STRATA_RETURN_IF_ERROR(AddCount(connection, written.hash, count));
-      if (row->info.location != written.location) added.unused_chunks.push_back(written);
-      stored = std::move(row->info);
-    }
-    resolved.emplace(std::move(key), Resolution{.expected = written, .stored = std::move(stored)});
-  }
-
-  for (const auto& [key, count] : counts) {
-    if (resolved.contains(key)) continue;
-    // Deduplicated: FindChunk saw this copy; GC may have removed it since,
-    // after which another write may have stored the hash elsewhere.
-    STRATA_ASSIGN_OR_RETURN(std::optional<ChunkRow> row, SelectChunk(connection, key.first));
-    if (!row || row->info.location != key.second) {
-      return Error(Code::kUnavailable, "chunk " + key.first + " at " + key.second +
-                                           " was garbage-collected during the upload; retry");
-    }
-    STRATA_RETURN_IF_ERROR(AddCount(connection, key.first, count));
-    resolved.emplace(key, Resolution{.expected = row->info, .stored = row->info});
-  }
-
-  for (size_t i = 0; i < manifest.size(); ++i) {
-    ManifestEntry& entry = manifest[i];
-    const Resolution& resolution = resolved.at(KeyOf(entry.chunk));
-    if (entry.chunk != resolution.expected) {
-      return Error(Code::kInvalidArgument, "manifest entry " + std::to_string(i) +
-                                               " disagrees with chunk " + entry.chunk.hash +
-                                               " as stored (shard counts or size)");
-    }
-    if (entry.chunk != resolution.stored) {
-      entry.chunk = resolution.stored;
-      added.rewritten = true;
-    }
-  }
-  return added;
+common::Result<meta::internal::ReplacedReferences> ReplaceReferences(
+    Connection& connection, const Manifest& manifest, std::string manifest_json,
+    const Manifest* replaced, const std::vector<ChunkInfo>& written_chunks, int64_t now_ms) {
+  PostgresChunkTable table(connection);
+  return meta::internal::ReplaceReferences(table, manifest, std::move(manifest_json), replaced,
+                                           written_chunks, now_ms);
 }
 
 common::Status DropReferences(Connection& connection, const Manifest& manifest, int64_t now_ms) {
-  for (const auto& [key, count] : CountEntries(manifest)) {
-    STRATA_RETURN_IF_ERROR(
-        connection
-            .Execute(kDropRefs, Params().Text(key.first).Text(key.second).Int(count).Int(now_ms))
-            .status());
-  }
-  return common::Status::Ok();
+  PostgresChunkTable table(connection);
+  return meta::internal::DropReferences(table, manifest, now_ms);
 }
 
 }  // namespace strata::meta::postgres::internal

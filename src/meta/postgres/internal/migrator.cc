@@ -1,10 +1,11 @@
 #include "meta/postgres/internal/migrator.h"
 
-#include <algorithm>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "common/clock.h"
+#include "meta/internal/migration_history.h"
 #include "meta/migrations/migrations.h"
 
 namespace strata::meta::postgres::internal {
@@ -35,28 +36,13 @@ std::string CreateAdvice() {
 // The versions the database records, checked against this build's history.
 common::Result<std::set<int64_t>> CheckHistory(Connection& connection) {
   STRATA_ASSIGN_OR_RETURN(Rows applied, connection.Query(kSelectApplied));
-  const auto known = Migrations();
-  std::set<int64_t> versions;
+  std::vector<meta::internal::RecordedMigration> recorded;
+  recorded.reserve(applied.size());
   for (int row = 0; row < applied.size(); ++row) {
-    const int64_t version = applied.Int(row, 0);
-    const std::string name(applied.Bytes(row, 1));
-    if (version > LatestSchemaVersion()) {
-      return Error(Code::kInvalidArgument,
-                   "metadata database schema version " + std::to_string(version) + " (" + name +
-                       ") is newer than this Strata build supports (" +
-                       std::to_string(LatestSchemaVersion()) +
-                       "); run a newer Strata or restore a matching database");
-    }
-    const auto it = std::find_if(known.begin(), known.end(),
-                                 [&](const Migration& m) { return m.version == version; });
-    if (it == known.end() || it->name != name) {
-      return Error(Code::kCorruption, "metadata database records migration " +
-                                          std::to_string(version) + " '" + name +
-                                          "', which this build does not have");
-    }
-    versions.insert(version);
+    recorded.push_back(
+        {.version = applied.Int(row, 0), .name = std::string(applied.Bytes(row, 1))});
   }
-  return versions;
+  return meta::internal::CheckMigrationHistory(recorded);
 }
 
 }  // namespace
@@ -117,11 +103,7 @@ common::Status ApplyMigrations(Runner& runner) {
           // DDL first, then the row: CockroachDB refuses a schema change
           // after a write in the same transaction.
           common::Status applied_sql = connection.Script(migration.sql);
-          if (!applied_sql.ok()) {
-            return Error(applied_sql.code(), "migration " + std::to_string(migration.version) +
-                                                 " " + std::string(migration.name) + ": " +
-                                                 applied_sql.message());
-          }
+          if (!applied_sql.ok()) return meta::internal::MigrationFailed(migration, applied_sql);
           return connection
               .Execute(kInsertApplied, Params()
                                            .Int(migration.version)

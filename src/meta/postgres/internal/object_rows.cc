@@ -1,9 +1,10 @@
 #include "meta/postgres/internal/object_rows.h"
 
 #include <algorithm>
-#include <limits>
 #include <utility>
 
+#include "meta/internal/record_checks.h"
+#include "meta/internal/store_errors.h"
 #include "meta/metadata_json.h"
 #include "meta/postgres/internal/chunk_refs.h"
 #include "meta/postgres/internal/text_bounds.h"
@@ -11,8 +12,7 @@
 namespace strata::meta::postgres::internal {
 namespace {
 
-using common::Code;
-using common::Error;
+using meta::internal::OnBadMetadata;
 
 #define STRATA_PG_OBJECT_COLUMNS(p)                                                     \
   p "bucket, " p "key, " p "size, " p "etag, " p "content_type, " p "user_metadata, " p \
@@ -56,28 +56,6 @@ constexpr std::string_view kSeekExclusive =
 constexpr int64_t kFirstBatch = 16;
 constexpr int64_t kMaxBatch = 256;
 
-constexpr auto kMaxSize = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-
-// The sum of `values`, or nullopt when it overflows.
-template <typename Range, typename Value>
-std::optional<uint64_t> Sum(const Range& range, Value value) {
-  uint64_t total = 0;
-  for (const auto& item : range) {
-    const uint64_t v = value(item);
-    if (v > std::numeric_limits<uint64_t>::max() - total) return std::nullopt;
-    total += v;
-  }
-  return total;
-}
-
-// The body size ObjectRecord's rules give: inline_data's or the sum of the
-// manifest's lengths. nullopt when the record has both, or the sum overflows.
-std::optional<uint64_t> BodySize(const ObjectRecord& record) {
-  if (record.manifest.empty()) return record.inline_data.size();
-  if (!record.inline_data.empty()) return std::nullopt;
-  return Sum(record.manifest, [](const ManifestEntry& entry) { return entry.length; });
-}
-
 // Reads the object columns of `row`.
 common::Result<ObjectRecord> ReadObject(const Rows& rows, int row, OnBadMetadata on_bad_metadata) {
   ObjectRecord record;
@@ -86,65 +64,25 @@ common::Result<ObjectRecord> ReadObject(const Rows& rows, int row, OnBadMetadata
   record.size = static_cast<uint64_t>(rows.Int(row, 2));  // CHECK (size >= 0)
   record.etag = rows.Bytes(row, 3);
   record.content_type = rows.Bytes(row, 4);
-  auto user_metadata = DecodeMetadata(rows.Bytes(row, 5));
-  auto system_metadata = DecodeMetadata(rows.Bytes(row, 6));
-  if (user_metadata.ok() && system_metadata.ok()) {
-    record.user_metadata = std::move(user_metadata).value();
-    record.system_metadata = std::move(system_metadata).value();
-  } else if (on_bad_metadata == OnBadMetadata::kFail) {
-    return Error(Code::kCorruption, "object '" + record.key + "' has unreadable metadata");
-  }
   record.last_modified_ms = rows.Int(row, 7);
   record.storage_class = rows.Bytes(row, 8);
   record.inline_data = rows.Bytes(row, 10);  // NULL reads as ""
   record.checksum = {.algorithm = std::string(rows.Bytes(row, 11)),
                      .value = std::string(rows.Bytes(row, 12)),
                      .type = std::string(rows.Bytes(row, 13))};
-  auto part_sizes = DecodePartSizes(rows.Bytes(row, 14));
-  if (part_sizes.ok()) {
-    record.part_sizes = std::move(part_sizes).value();
-  } else if (on_bad_metadata == OnBadMetadata::kFail) {
-    return Error(Code::kCorruption, "object '" + record.key + "' has unreadable part sizes");
-  }
-  auto manifest = DecodeManifest(rows.Bytes(row, 9));
-  if (manifest.ok()) {
-    record.manifest = std::move(manifest).value();
-  } else if (on_bad_metadata == OnBadMetadata::kFail) {
-    return Error(Code::kCorruption, "object '" + record.key + "' has an unreadable manifest");
-  }
-  if (on_bad_metadata == OnBadMetadata::kFail && BodySize(record) != record.size) {
-    return Error(Code::kCorruption, "object '" + record.key + "' has a body that is not its size");
-  }
+  STRATA_RETURN_IF_ERROR(meta::internal::DecodeObjectJson({.user_metadata = rows.Bytes(row, 5),
+                                                           .system_metadata = rows.Bytes(row, 6),
+                                                           .manifest = rows.Bytes(row, 9),
+                                                           .part_sizes = rows.Bytes(row, 14)},
+                                                          on_bad_metadata, record));
   return record;
-}
-
-common::Status CheckCondition(const WriteCondition& condition,
-                              const std::optional<ObjectRecord>& current) {
-  switch (condition.kind) {
-    case WriteCondition::Kind::kNone:
-      return common::Status::Ok();
-    case WriteCondition::Kind::kIfNoneMatchAny:
-      if (current) return Error(Code::kPreconditionFailed, "the object already exists");
-      return common::Status::Ok();
-    case WriteCondition::Kind::kIfMatch:
-      if (!current) return Error(Code::kPreconditionFailed, "the object does not exist");
-      if (current->etag != condition.etag) {
-        return Error(Code::kPreconditionFailed, "the object's ETag does not match");
-      }
-      return common::Status::Ok();
-  }
-  return Error(Code::kInternal, "unknown write condition");
 }
 
 }  // namespace
 
-common::Status NoSuchBucket(std::string_view name) {
-  return Error(Code::kNoSuchBucket, "bucket '" + std::string(name) + "' does not exist");
-}
-
 common::Status CheckBucketExists(Connection& connection, std::string_view name) {
   STRATA_ASSIGN_OR_RETURN(Rows rows, connection.Query(kBucketExists, Params().Text(name)));
-  if (rows.empty()) return NoSuchBucket(name);
+  if (rows.empty()) return meta::internal::NoSuchBucket(name);
   return common::Status::Ok();
 }
 
@@ -166,46 +104,17 @@ common::Result<ObjectLookup> LookupObject(Connection& connection, std::string_vi
   return lookup;
 }
 
-common::Result<EncodedObject> EncodeObject(const ObjectRecord& object,
-                                           const std::vector<ChunkInfo>& written_chunks) {
-  if (object.size > kMaxSize) {
-    return Error(Code::kInvalidArgument, "object size does not fit in 63 bits");
-  }
-  if (BodySize(object) != object.size) {
-    return Error(Code::kInvalidArgument,
-                 "object body (inline data or manifest pieces) does not match its size");
-  }
-  if (!object.part_sizes.empty() &&
-      Sum(object.part_sizes, [](uint64_t size) { return size; }) != object.size) {
-    return Error(Code::kInvalidArgument, "object part sizes do not add up to its size");
-  }
-  STRATA_RETURN_IF_ERROR(CheckWrittenChunks(written_chunks));
-  EncodedObject encoded;
-  STRATA_ASSIGN_OR_RETURN(encoded.user_metadata, EncodeMetadata(object.user_metadata));
-  STRATA_ASSIGN_OR_RETURN(encoded.system_metadata, EncodeMetadata(object.system_metadata));
-  STRATA_ASSIGN_OR_RETURN(encoded.manifest, EncodeManifest(object.manifest));
-  encoded.part_sizes = EncodePartSizes(object.part_sizes);
-  return encoded;
-}
-
 common::Result<MetaStore::PutResult> WriteObject(Connection& connection, const ObjectRecord& object,
-                                                 const EncodedObject& encoded,
+                                                 const meta::internal::EncodedObject& encoded,
                                                  const WriteCondition& condition,
                                                  std::optional<ObjectRecord> current,
                                                  const std::vector<ChunkInfo>& written_chunks,
                                                  int64_t now_ms) {
-  STRATA_RETURN_IF_ERROR(CheckCondition(condition, current));
-  // References are added before the replaced record's are dropped, so a
-  // chunk both records use never passes through 0.
-  Manifest manifest = object.manifest;
-  STRATA_ASSIGN_OR_RETURN(AddedReferences added,
-                          AddReferences(connection, manifest, written_chunks, now_ms));
-  if (current) STRATA_RETURN_IF_ERROR(DropReferences(connection, current->manifest, now_ms));
-  // Encoded again only when entries were rewritten to another copy.
-  std::string rewritten_manifest;
-  if (added.rewritten) {
-    STRATA_ASSIGN_OR_RETURN(rewritten_manifest, EncodeManifest(manifest));
-  }
+  STRATA_RETURN_IF_ERROR(meta::internal::CheckCondition(condition, current));
+  STRATA_ASSIGN_OR_RETURN(
+      meta::internal::ReplacedReferences references,
+      ReplaceReferences(connection, object.manifest, encoded.manifest,
+                        current ? &current->manifest : nullptr, written_chunks, now_ms));
   Params params;
   params.Text(object.bucket)
       .Text(object.key)
@@ -216,7 +125,7 @@ common::Result<MetaStore::PutResult> WriteObject(Connection& connection, const O
       .Text(encoded.system_metadata)
       .Int(object.last_modified_ms)
       .Text(object.storage_class)
-      .Text(added.rewritten ? rewritten_manifest : encoded.manifest);
+      .Text(references.manifest_json);
   if (object.inline_data.empty()) {
     params.NullBytes();
   } else {
@@ -228,7 +137,7 @@ common::Result<MetaStore::PutResult> WriteObject(Connection& connection, const O
       .Text(encoded.part_sizes);
   STRATA_RETURN_IF_ERROR(connection.Execute(kUpsertObject, params).status());
   return MetaStore::PutResult{.replaced = std::move(current),
-                              .unused_chunks = std::move(added.unused_chunks)};
+                              .unused_chunks = std::move(references.unused_chunks)};
 }
 
 common::Result<std::optional<ObjectRecord>> RemoveObject(Connection& connection,

@@ -12,30 +12,18 @@
 
 #include "common/result.h"
 #include "common/status.h"
+#include "meta/internal/record_codec.h"
 #include "meta/list_walker.h"
 #include "meta/meta_store.h"
 #include "meta/postgres/internal/connection.h"
 
 namespace strata::meta::postgres::internal {
 
-// kNoSuchBucket naming `name`.
-common::Status NoSuchBucket(std::string_view name);
-
 // OK when bucket `name` exists, else kNoSuchBucket.
 common::Status CheckBucketExists(Connection& connection, std::string_view name);
 
 // Whether bucket `name` holds any object.
 common::Result<bool> BucketHasObjects(Connection& connection, std::string_view name);
-
-// How a row's metadata, manifest or part sizes that cannot be decoded are
-// treated (as in the SQLite store).
-enum class OnBadMetadata {
-  kFail,  // kCorruption: reads must not return a record that lies
-  // Empty metadata, manifest and part sizes: a damaged row must stay
-  // replaceable and removable; its chunks' counts leak (never collected
-  // while in use).
-  kDrop,
-};
 
 // The bucket and the object at (bucket, key), read in one statement (one
 // snapshot, one round trip).
@@ -44,38 +32,27 @@ struct ObjectLookup {
   std::optional<ObjectRecord> object;
 };
 common::Result<ObjectLookup> LookupObject(Connection& connection, std::string_view bucket,
-                                          std::string_view key, OnBadMetadata on_bad_metadata);
-
-// An ObjectRecord checked against PutObject's rules (sqlite_meta_store.h
-// lists them; this store enforces the same) with its JSON columns encoded.
-struct EncodedObject {
-  std::string user_metadata;
-  std::string system_metadata;
-  std::string manifest;
-  std::string part_sizes;
-};
-
-// kInvalidArgument, naming the rule, when `object` or `written_chunks` break
-// one of PutObject's rules.
-common::Result<EncodedObject> EncodeObject(const ObjectRecord& object,
-                                           const std::vector<ChunkInfo>& written_chunks);
+                                          std::string_view key,
+                                          meta::internal::OnBadMetadata on_bad_metadata);
 
 // PutObject's write: checks `condition` against `current` (the row as the
-// transaction read it; kPreconditionFailed), adds the references of
-// object.manifest, drops the replaced row's, and inserts or replaces the row.
-// On failure rows may have changed: the caller must roll back.
+// transaction read it; kPreconditionFailed), moves chunk counts from its
+// manifest to object.manifest (meta::internal::ReplaceReferences), and inserts
+// or replaces the row. On failure rows may have changed: the caller must roll
+// back.
 // REQUIRES: inside a write transaction on `connection` that read `current`
-// with LookupObject(..., kDrop); the bucket exists.
+// with LookupObject(..., kDrop); the bucket exists. `encoded` is
+// meta::internal::EncodeObject(object, written_chunks).
 common::Result<MetaStore::PutResult> WriteObject(Connection& connection, const ObjectRecord& object,
-                                                 const EncodedObject& encoded,
+                                                 const meta::internal::EncodedObject& encoded,
                                                  const WriteCondition& condition,
                                                  std::optional<ObjectRecord> current,
                                                  const std::vector<ChunkInfo>& written_chunks,
                                                  int64_t now_ms);
 
-// Deletes the object at (bucket, key) if there is one, dropping its
-// references, and returns it (read with OnBadMetadata::kDrop).
-// REQUIRES: inside a write transaction on `connection`.
+// DeleteObject's write: removes the object's row and its chunk references;
+// returns the row (read leniently, OnBadMetadata::kDrop), or nullopt when
+// there was none. REQUIRES: inside a write transaction on `connection`.
 common::Result<std::optional<ObjectRecord>> RemoveObject(Connection& connection,
                                                          std::string_view bucket,
                                                          std::string_view key, int64_t now_ms);

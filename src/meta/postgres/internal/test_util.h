@@ -7,8 +7,11 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "meta/internal/contract_util.h"
+#include "meta/internal/store_scenarios.h"
 #include "meta/postgres/postgres_meta_store.h"
 #include "meta/postgres/testing/postgres_server.h"
 
@@ -32,9 +35,28 @@ class PostgresStoreTest : public ::testing::Test {
   // Runs `sql` in this test's schema; returns the last statement's first
   // value ("" for none), failing the test on an error.
   std::string Sql(const std::string& sql) {
-    auto result = server_->QueryText("SET search_path = " + schema_ + "; " + sql);
+    std::vector<std::string> column = Column(sql);
+    return column.empty() ? std::string() : column.front();
+  }
+
+  // Runs `sql` in this test's schema; returns the first column of every row
+  // of the last statement, failing the test on an error.
+  std::vector<std::string> Column(const std::string& sql) {
+    auto result = server_->QueryColumn("SET search_path = " + schema_ + "; " + sql);
     EXPECT_TRUE(result.ok()) << result.status().ToString();
-    return result.ok() ? *result : "<error>";
+    return result.ok() ? *std::move(result) : std::vector<std::string>{"<error>"};
+  }
+
+  // For the shared scenarios (meta/internal/store_scenarios.h).
+  contract::RawSql RawSql() {
+    return [this](const std::string& sql) { return Column(sql); };
+  }
+  contract::OpenStore Opener() {
+    return [this]() -> common::Result<std::unique_ptr<MetaStore>> {
+      STRATA_ASSIGN_OR_RETURN(std::unique_ptr<PostgresMetaStore> store,
+                              PostgresMetaStore::Open(uri_));
+      return std::unique_ptr<MetaStore>(std::move(store));
+    };
   }
 
   testing::PostgresServer* server_ = nullptr;

@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "meta/internal/record_codec.h"
 #include "meta/meta_store.h"
-#include "meta/metadata_json.h"
 #include "meta/postgres/internal/chunk_refs.h"
 
 namespace strata::meta::postgres::internal {
@@ -28,9 +28,9 @@ common::Status DeleteUpload(Connection& connection, std::string_view upload_id, 
     STRATA_ASSIGN_OR_RETURN(Rows rows,
                             connection.Query(kSelectPartManifests, Params().Text(upload_id)));
     for (int row = 0; row < rows.size(); ++row) {
-      auto manifest = DecodeManifest(rows.Bytes(row, 0));
-      if (!manifest.ok()) continue;  // leaks its references (see the header)
-      references.insert(references.end(), manifest->begin(), manifest->end());
+      // An undecodable manifest leaks its references (see the header).
+      const Manifest manifest = meta::internal::DecodeManifestOrEmpty(rows.Bytes(row, 0));
+      references.insert(references.end(), manifest.begin(), manifest.end());
     }
   }
   STRATA_RETURN_IF_ERROR(DropReferences(connection, references, now_ms));

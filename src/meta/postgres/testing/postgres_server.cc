@@ -330,6 +330,12 @@ std::string PostgresServer::Uri(std::string_view database) const {
 
 common::Result<std::string> PostgresServer::QueryText(std::string_view sql,
                                                       std::string_view database) const {
+  STRATA_ASSIGN_OR_RETURN(std::vector<std::string> column, QueryColumn(sql, database));
+  return column.empty() ? std::string() : std::move(column.front());
+}
+
+common::Result<std::vector<std::string>> PostgresServer::QueryColumn(
+    std::string_view sql, std::string_view database) const {
   PGconn* conn = PQconnectdb(Uri(database).c_str());
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string message = PQerrorMessage(conn);
@@ -338,11 +344,11 @@ common::Result<std::string> PostgresServer::QueryText(std::string_view sql,
   }
   PGresult* result = PQexec(conn, std::string(sql).c_str());
   const ExecStatusType status = PQresultStatus(result);
-  common::Result<std::string> out = std::string();
+  common::Result<std::vector<std::string>> out = std::vector<std::string>();
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     out = Error(Code::kInternal, std::string(sql) + ": " + ResultError(conn, result));
-  } else if (status == PGRES_TUPLES_OK && PQntuples(result) > 0) {
-    out = std::string(PQgetvalue(result, 0, 0));
+  } else if (status == PGRES_TUPLES_OK) {
+    for (int row = 0; row < PQntuples(result); ++row) out->emplace_back(PQgetvalue(result, row, 0));
   }
   PQclear(result);
   PQfinish(conn);

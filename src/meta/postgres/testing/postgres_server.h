@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "common/status.h"
@@ -49,6 +50,9 @@ class PostgresServer {
   // The first column of the first row of `sql` as text ("" when no row).
   common::Result<std::string> QueryText(std::string_view sql,
                                         std::string_view database = "postgres") const;
+  // The first column of every row of `sql` (of its last statement) as text.
+  common::Result<std::vector<std::string>> QueryColumn(
+      std::string_view sql, std::string_view database = "postgres") const;
 
   // CREATE DATABASE <fresh name> TEMPLATE template0 <options>; returns the
   // name. Not thread-safe.

@@ -5,11 +5,13 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/result.h"
 #include "common/status.h"
+#include "meta/internal/chunk_table.h"
 #include "meta/meta_store.h"
 #include "meta/sqlite/internal/connection.h"
 
@@ -29,40 +31,12 @@ ChunkInfo ReadChunkInfo(const Statement& row);
 // The row for `hash`, or nullopt. Any connection, in or out of a transaction.
 common::Result<std::optional<ChunkRow>> SelectChunk(Connection& connection, std::string_view hash);
 
-// kInvalidArgument when a written chunk has a negative shard count or a size
-// above INT64_MAX (what the chunks table's columns hold). Needs no
-// connection: callers check before taking the write lock.
-common::Status CheckWrittenChunks(const std::vector<ChunkInfo>& written_chunks);
-
-struct AddedReferences {
-  // Written chunks whose hash already had a row at another location.
-  std::vector<ChunkInfo> unused_chunks;
-  // Whether any entry of the manifest was changed.
-  bool rewritten = false;
-};
-
-// Adds one reference per entry of `manifest` (meta_store.h, PutObject):
-// inserts rows for written chunks that have none, rewrites entries naming a
-// written copy whose hash already has a row elsewhere to that row (updating
-// `manifest` in place), and checks that every other entry's chunk still has
-// its row at the same location. An entry is "written" when written_chunks
-// holds its (hash, location). Every rewritten or checked entry must equal
-// its chunk's row or written chunk in full (K, M, size too).
-//
-// Fails with kUnavailable when a deduplicated chunk's row is gone or has
-// moved, kInvalidArgument when an entry disagrees with its chunk. It may have
-// changed rows by then: the caller must roll back.
+// meta::internal::ReplaceReferences and DropReferences (chunk_table.h) on
+// `connection`'s chunks table.
 // REQUIRES: inside a write transaction on `connection`.
-common::Result<AddedReferences> AddReferences(Connection& connection, Manifest& manifest,
-                                              const std::vector<ChunkInfo>& written_chunks,
-                                              int64_t now_ms);
-
-// Removes one reference per entry of `manifest` (a replaced or deleted
-// record's or part's); a count reaching 0 sets zero_since_ms to now_ms.
-// Entries whose row is gone (or at another location) are skipped, and a
-// count stops at 0: both mean the counts were already wrong, which must not
-// stop a damaged object or part from being replaced or deleted.
-// REQUIRES: inside a write transaction on `connection`.
+common::Result<meta::internal::ReplacedReferences> ReplaceReferences(
+    Connection& connection, const Manifest& manifest, std::string manifest_json,
+    const Manifest* replaced, const std::vector<ChunkInfo>& written_chunks, int64_t now_ms);
 common::Status DropReferences(Connection& connection, const Manifest& manifest, int64_t now_ms);
 
 }  // namespace strata::meta::sqlite::internal

@@ -2,11 +2,12 @@
 
 #include <utility>
 
+#include "meta/internal/identity_rules.h"
+
 namespace strata::meta::sqlite::internal {
 namespace {
 
-using common::Code;
-using common::Error;
+using meta::internal::NoSuchEntity;
 
 #define STRATA_USER_COLUMNS "id, name, password_hash, disabled, created_ms"
 constexpr std::string_view kSelectUser = "SELECT " STRATA_USER_COLUMNS " FROM users WHERE id = ?1";
@@ -118,21 +119,6 @@ RefreshToken ReadRefreshToken(const Statement& row) {
 
 }  // namespace
 
-common::Status NoSuchEntity(std::string_view what, std::string_view name) {
-  return Error(Code::kNoSuchEntity,
-               std::string(what) + " '" + std::string(name) + "' does not exist");
-}
-
-std::string_view PrincipalKindText(PrincipalKind kind) {
-  switch (kind) {
-    case PrincipalKind::kUser:
-      return "user";
-    case PrincipalKind::kGroup:
-      return "group";
-  }
-  return "user";  // not reached: the switch names every kind
-}
-
 common::Result<int64_t> RunWithTexts(Connection& connection, std::string_view sql,
                                      std::initializer_list<std::string_view> params) {
   STRATA_ASSIGN_OR_RETURN(Statement statement, connection.Prepare(sql));
@@ -233,18 +219,10 @@ common::Result<std::vector<PolicyAttachment>> SelectPolicyAttachments(Connection
   std::vector<PolicyAttachment> attachments;
   attachments.reserve(rows.size());
   for (Row& row : rows) {
-    PolicyAttachment attachment{.policy = std::string(policy),
-                                .principal = std::move(row.principal)};
-    if (row.kind == PrincipalKindText(PrincipalKind::kUser)) {
-      attachment.kind = PrincipalKind::kUser;
-    } else if (row.kind == PrincipalKindText(PrincipalKind::kGroup)) {
-      attachment.kind = PrincipalKind::kGroup;
-    } else {
-      return Error(Code::kCorruption, "policy '" + std::string(policy) +
-                                          "' is attached to a principal of unknown kind '" +
-                                          row.kind + "'");
-    }
-    attachments.push_back(std::move(attachment));
+    const std::optional<PrincipalKind> kind = meta::internal::ParsePrincipalKind(row.kind);
+    if (!kind) return meta::internal::UnknownPrincipalKind(policy, row.kind);
+    attachments.push_back(PolicyAttachment{
+        .policy = std::string(policy), .kind = *kind, .principal = std::move(row.principal)});
   }
   return attachments;
 }

@@ -19,12 +19,6 @@
 
 namespace strata::meta::sqlite::internal {
 
-// kNoSuchEntity: "<what> '<name>' does not exist".
-common::Status NoSuchEntity(std::string_view what, std::string_view name);
-
-// The principal_kind column's text: "user" or "group".
-std::string_view PrincipalKindText(PrincipalKind kind);
-
 // Runs `sql`, binding `params` as text to ?1, ?2, ...; for INSERT, UPDATE
 // and DELETE. Returns how many rows it changed.
 common::Result<int64_t> RunWithTexts(Connection& connection, std::string_view sql,
@@ -39,7 +33,8 @@ common::Result<std::vector<std::string>> SelectTexts(
 common::Result<bool> RowExists(Connection& connection, std::string_view sql,
                                std::initializer_list<std::string_view> params);
 
-// OK when the row is there, else kNoSuchEntity naming it.
+// OK when the row is there, else kNoSuchEntity naming it
+// (meta::internal::NoSuchEntity).
 common::Status CheckUserExists(Connection& connection, std::string_view user_id);
 common::Status CheckGroupExists(Connection& connection, std::string_view name);
 // The user (by id) or group (by name) an attachment names.

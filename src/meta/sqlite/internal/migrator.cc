@@ -1,17 +1,15 @@
 #include "meta/sqlite/internal/migrator.h"
 
-#include <algorithm>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "common/clock.h"
+#include "meta/internal/migration_history.h"
 #include "meta/migrations/migrations.h"
 
 namespace strata::meta::sqlite::internal {
 namespace {
-
-using common::Code;
-using common::Error;
 
 constexpr std::string_view kSelectApplied =
     "SELECT version, name FROM schema_migrations ORDER BY version";
@@ -22,31 +20,15 @@ constexpr std::string_view kInsertApplied =
 // Checks what the database has recorded against this build's history, and
 // returns the versions it has applied.
 common::Result<std::set<int64_t>> CheckHistory(Connection& connection) {
-  std::set<int64_t> versions;
+  std::vector<meta::internal::RecordedMigration> recorded;
   STRATA_ASSIGN_OR_RETURN(Statement applied, connection.Prepare(kSelectApplied));
-  const auto known = Migrations();
   while (true) {
     STRATA_ASSIGN_OR_RETURN(bool row, applied.Step());
     if (!row) break;
-    const int64_t version = applied.ColumnInt(0);
-    const std::string_view name = applied.ColumnText(1);
-    if (version > LatestSchemaVersion()) {
-      return Error(Code::kInvalidArgument,
-                   "metadata database schema version " + std::to_string(version) + " (" +
-                       std::string(name) + ") is newer than this Strata build supports (" +
-                       std::to_string(LatestSchemaVersion()) +
-                       "); run a newer Strata or restore a matching database");
-    }
-    const auto it = std::find_if(known.begin(), known.end(),
-                                 [&](const Migration& m) { return m.version == version; });
-    if (it == known.end() || it->name != name) {
-      return Error(Code::kCorruption, "metadata database records migration " +
-                                          std::to_string(version) + " '" + std::string(name) +
-                                          "', which this build does not have");
-    }
-    versions.insert(version);
+    recorded.push_back(
+        {.version = applied.ColumnInt(0), .name = std::string(applied.ColumnText(1))});
   }
-  return versions;
+  return meta::internal::CheckMigrationHistory(recorded);
 }
 
 common::Status ApplyOne(Connection& connection, const Migration& migration) {
@@ -60,10 +42,7 @@ common::Status ApplyOne(Connection& connection, const Migration& migration) {
     if (applied) return common::Status::Ok();  // txn rolls back: nothing was done
   }
   common::Status status = connection.Exec(migration.sql);
-  if (!status.ok()) {
-    return Error(status.code(), "migration " + std::to_string(migration.version) + " " +
-                                    std::string(migration.name) + ": " + status.message());
-  }
+  if (!status.ok()) return meta::internal::MigrationFailed(migration, status);
   {
     STRATA_ASSIGN_OR_RETURN(Statement insert, connection.Prepare(kInsertApplied));
     insert.Bind(1, migration.version);

@@ -1,16 +1,16 @@
 #include "meta/sqlite/internal/object_rows.h"
 
-#include <limits>
 #include <utility>
 
+#include "meta/internal/record_checks.h"
+#include "meta/internal/store_errors.h"
 #include "meta/metadata_json.h"
 #include "meta/sqlite/internal/chunk_refs.h"
 
 namespace strata::meta::sqlite::internal {
 namespace {
 
-using common::Code;
-using common::Error;
+using meta::internal::OnBadMetadata;
 
 #define STRATA_OBJECT_COLUMNS                                                                 \
   "bucket, key, size, etag, content_type, user_metadata, system_metadata, last_modified_ms, " \
@@ -45,28 +45,6 @@ constexpr std::string_view kSeekExclusive = "SELECT " STRATA_OBJECT_COLUMNS
                                             " ORDER BY key";
 #undef STRATA_OBJECT_COLUMNS
 
-constexpr auto kMaxSize = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-
-// The sum of `values`, or nullopt when it overflows.
-template <typename Range, typename Value>
-std::optional<uint64_t> Sum(const Range& range, Value value) {
-  uint64_t total = 0;
-  for (const auto& item : range) {
-    const uint64_t v = value(item);
-    if (v > std::numeric_limits<uint64_t>::max() - total) return std::nullopt;
-    total += v;
-  }
-  return total;
-}
-
-// The body size ObjectRecord's rules give: inline_data's or the sum of the
-// manifest's lengths. nullopt when the record has both, or the sum overflows.
-std::optional<uint64_t> BodySize(const ObjectRecord& record) {
-  if (record.manifest.empty()) return record.inline_data.size();
-  if (!record.inline_data.empty()) return std::nullopt;
-  return Sum(record.manifest, [](const ManifestEntry& entry) { return entry.length; });
-}
-
 // Reads a row selected with STRATA_OBJECT_COLUMNS.
 common::Result<ObjectRecord> ReadObject(const Statement& row, OnBadMetadata on_bad_metadata) {
   ObjectRecord record;
@@ -75,67 +53,27 @@ common::Result<ObjectRecord> ReadObject(const Statement& row, OnBadMetadata on_b
   record.size = static_cast<uint64_t>(row.ColumnInt(2));  // CHECK (size >= 0)
   record.etag = row.ColumnText(3);
   record.content_type = row.ColumnText(4);
-  auto user_metadata = DecodeMetadata(row.ColumnText(5));
-  auto system_metadata = DecodeMetadata(row.ColumnText(6));
-  if (user_metadata.ok() && system_metadata.ok()) {
-    record.user_metadata = std::move(user_metadata).value();
-    record.system_metadata = std::move(system_metadata).value();
-  } else if (on_bad_metadata == OnBadMetadata::kFail) {
-    return Error(Code::kCorruption, "object '" + record.key + "' has unreadable metadata");
-  }
   record.last_modified_ms = row.ColumnInt(7);
   record.storage_class = row.ColumnText(8);
   record.inline_data = row.ColumnBlob(10);  // NULL reads as ""
   record.checksum = {.algorithm = std::string(row.ColumnText(11)),
                      .value = std::string(row.ColumnText(12)),
                      .type = std::string(row.ColumnText(13))};
-  auto part_sizes = DecodePartSizes(row.ColumnText(14));
-  if (part_sizes.ok()) {
-    record.part_sizes = std::move(part_sizes).value();
-  } else if (on_bad_metadata == OnBadMetadata::kFail) {
-    return Error(Code::kCorruption, "object '" + record.key + "' has unreadable part sizes");
-  }
-  auto manifest = DecodeManifest(row.ColumnText(9));
-  if (manifest.ok()) {
-    record.manifest = std::move(manifest).value();
-  } else if (on_bad_metadata == OnBadMetadata::kFail) {
-    return Error(Code::kCorruption, "object '" + record.key + "' has an unreadable manifest");
-  }
-  if (on_bad_metadata == OnBadMetadata::kFail && BodySize(record) != record.size) {
-    return Error(Code::kCorruption, "object '" + record.key + "' has a body that is not its size");
-  }
+  STRATA_RETURN_IF_ERROR(meta::internal::DecodeObjectJson({.user_metadata = row.ColumnText(5),
+                                                           .system_metadata = row.ColumnText(6),
+                                                           .manifest = row.ColumnText(9),
+                                                           .part_sizes = row.ColumnText(14)},
+                                                          on_bad_metadata, record));
   return record;
 }
 
-common::Status CheckCondition(const WriteCondition& condition,
-                              const std::optional<ObjectRecord>& current) {
-  switch (condition.kind) {
-    case WriteCondition::Kind::kNone:
-      return common::Status::Ok();
-    case WriteCondition::Kind::kIfNoneMatchAny:
-      if (current) return Error(Code::kPreconditionFailed, "the object already exists");
-      return common::Status::Ok();
-    case WriteCondition::Kind::kIfMatch:
-      if (!current) return Error(Code::kPreconditionFailed, "the object does not exist");
-      if (current->etag != condition.etag) {
-        return Error(Code::kPreconditionFailed, "the object's ETag does not match");
-      }
-      return common::Status::Ok();
-  }
-  return Error(Code::kInternal, "unknown write condition");
-}
-
 }  // namespace
-
-common::Status NoSuchBucket(std::string_view name) {
-  return Error(Code::kNoSuchBucket, "bucket '" + std::string(name) + "' does not exist");
-}
 
 common::Status CheckBucketExists(Connection& connection, std::string_view name) {
   STRATA_ASSIGN_OR_RETURN(Statement select, connection.Prepare(kBucketExists));
   select.Bind(1, name);
   STRATA_ASSIGN_OR_RETURN(bool found, select.Step());
-  if (!found) return NoSuchBucket(name);
+  if (!found) return meta::internal::NoSuchBucket(name);
   return common::Status::Ok();
 }
 
@@ -158,47 +96,18 @@ common::Result<std::optional<ObjectRecord>> FindObject(Connection& connection,
   return std::optional<ObjectRecord>(std::move(record));
 }
 
-common::Result<EncodedObject> EncodeObject(const ObjectRecord& object,
-                                           const std::vector<ChunkInfo>& written_chunks) {
-  if (object.size > kMaxSize) {
-    return Error(Code::kInvalidArgument, "object size does not fit in 63 bits");
-  }
-  if (BodySize(object) != object.size) {
-    return Error(Code::kInvalidArgument,
-                 "object body (inline data or manifest pieces) does not match its size");
-  }
-  if (!object.part_sizes.empty() &&
-      Sum(object.part_sizes, [](uint64_t size) { return size; }) != object.size) {
-    return Error(Code::kInvalidArgument, "object part sizes do not add up to its size");
-  }
-  STRATA_RETURN_IF_ERROR(CheckWrittenChunks(written_chunks));
-  EncodedObject encoded;
-  STRATA_ASSIGN_OR_RETURN(encoded.user_metadata, EncodeMetadata(object.user_metadata));
-  STRATA_ASSIGN_OR_RETURN(encoded.system_metadata, EncodeMetadata(object.system_metadata));
-  STRATA_ASSIGN_OR_RETURN(encoded.manifest, EncodeManifest(object.manifest));
-  encoded.part_sizes = EncodePartSizes(object.part_sizes);
-  return encoded;
-}
-
 common::Result<MetaStore::PutResult> WriteObject(Connection& connection, const ObjectRecord& object,
-                                                 const EncodedObject& encoded,
+                                                 const meta::internal::EncodedObject& encoded,
                                                  const WriteCondition& condition,
                                                  const std::vector<ChunkInfo>& written_chunks,
                                                  int64_t now_ms) {
   STRATA_ASSIGN_OR_RETURN(std::optional<ObjectRecord> replaced,
                           FindObject(connection, object.bucket, object.key, OnBadMetadata::kDrop));
-  STRATA_RETURN_IF_ERROR(CheckCondition(condition, replaced));
-  // References are added before the replaced record's are dropped, so a
-  // chunk both records use never passes through 0.
-  Manifest manifest = object.manifest;
-  STRATA_ASSIGN_OR_RETURN(AddedReferences added,
-                          AddReferences(connection, manifest, written_chunks, now_ms));
-  if (replaced) STRATA_RETURN_IF_ERROR(DropReferences(connection, replaced->manifest, now_ms));
-  // Encoded again only when entries were rewritten to another copy.
-  std::string rewritten_manifest;
-  if (added.rewritten) {
-    STRATA_ASSIGN_OR_RETURN(rewritten_manifest, EncodeManifest(manifest));
-  }
+  STRATA_RETURN_IF_ERROR(meta::internal::CheckCondition(condition, replaced));
+  STRATA_ASSIGN_OR_RETURN(
+      meta::internal::ReplacedReferences references,
+      ReplaceReferences(connection, object.manifest, encoded.manifest,
+                        replaced ? &replaced->manifest : nullptr, written_chunks, now_ms));
   STRATA_ASSIGN_OR_RETURN(Statement upsert, connection.Prepare(kUpsertObject));
   upsert.Bind(1, object.bucket);
   upsert.Bind(2, object.key);
@@ -209,7 +118,7 @@ common::Result<MetaStore::PutResult> WriteObject(Connection& connection, const O
   upsert.Bind(7, encoded.system_metadata);
   upsert.Bind(8, object.last_modified_ms);
   upsert.Bind(9, object.storage_class);
-  upsert.Bind(10, added.rewritten ? rewritten_manifest : encoded.manifest);
+  upsert.Bind(10, references.manifest_json);
   if (object.inline_data.empty()) {
     upsert.BindNull(11);
   } else {
@@ -221,7 +130,7 @@ common::Result<MetaStore::PutResult> WriteObject(Connection& connection, const O
   upsert.Bind(15, encoded.part_sizes);
   STRATA_RETURN_IF_ERROR(upsert.Run());
   return MetaStore::PutResult{.replaced = std::move(replaced),
-                              .unused_chunks = std::move(added.unused_chunks)};
+                              .unused_chunks = std::move(references.unused_chunks)};
 }
 
 common::Result<std::optional<ObjectRecord>> RemoveObject(Connection& connection,

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "meta/internal/contract_util.h"
+#include "meta/internal/store_scenarios.h"
 #include "meta/sqlite/sqlite_meta_store.h"
 
 namespace strata::meta::sqlite::internal {
@@ -31,20 +33,30 @@ class RawDb {
     sqlite3_free(error);
   }
   // The first column of every row of `sql`, as text.
-  std::vector<std::string> Column(const std::string& sql) {
-    std::vector<std::string> values;
-    sqlite3_stmt* stmt = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-      values.emplace_back(text ? text : "");
-    }
-    sqlite3_finalize(stmt);
-    return values;
+  std::vector<std::string> Column(const std::string& sql) { return Texts(sql, 0); }
+  // SQLite's plan for `sql`: the detail column of EXPLAIN QUERY PLAN, one
+  // step per entry.
+  std::vector<std::string> QueryPlan(const std::string& sql) {
+    return Texts("EXPLAIN QUERY PLAN " + sql, 3);
   }
   sqlite3* raw() { return db_; }
 
  private:
+  // Column `column` of every row of `sql`, as text.
+  std::vector<std::string> Texts(const std::string& sql, int column) {
+    std::vector<std::string> values;
+    sqlite3_stmt* stmt = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
+    int step;
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
+      values.emplace_back(text ? text : "");
+    }
+    EXPECT_EQ(step, SQLITE_DONE) << sqlite3_errmsg(db_) << " in " << sql;
+    sqlite3_finalize(stmt);
+    return values;
+  }
+
   sqlite3* db_ = nullptr;
 };
 
@@ -66,6 +78,17 @@ class SqliteStoreTest : public ::testing::Test {
     auto store = SqliteMetaStore::Open(path_, options);
     EXPECT_TRUE(store.ok()) << store.status().ToString();
     return store.ok() ? std::move(store).value() : nullptr;
+  }
+
+  // For the shared scenarios (meta/internal/store_scenarios.h).
+  contract::RawSql RawSql() {
+    return [this](const std::string& sql) { return RawDb(path_).Column(sql); };
+  }
+  contract::OpenStore Opener() {
+    return [this]() -> common::Result<std::unique_ptr<MetaStore>> {
+      STRATA_ASSIGN_OR_RETURN(std::unique_ptr<SqliteMetaStore> store, SqliteMetaStore::Open(path_));
+      return std::unique_ptr<MetaStore>(std::move(store));
+    };
   }
 
   std::filesystem::path dir_;

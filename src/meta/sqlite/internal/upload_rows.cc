@@ -4,8 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "meta/internal/record_codec.h"
 #include "meta/meta_store.h"
-#include "meta/metadata_json.h"
 #include "meta/sqlite/internal/chunk_refs.h"
 
 namespace strata::meta::sqlite::internal {
@@ -31,9 +31,9 @@ common::Status DeleteUpload(Connection& connection, std::string_view upload_id, 
     while (true) {
       STRATA_ASSIGN_OR_RETURN(bool row, select.Step());
       if (!row) break;
-      auto manifest = DecodeManifest(select.ColumnText(0));
-      if (!manifest.ok()) continue;  // leaks its references (see the header)
-      references.insert(references.end(), manifest->begin(), manifest->end());
+      // An undecodable manifest leaks its references (see the header).
+      const Manifest manifest = meta::internal::DecodeManifestOrEmpty(select.ColumnText(0));
+      references.insert(references.end(), manifest.begin(), manifest.end());
     }
   }
   STRATA_RETURN_IF_ERROR(DropReferences(connection, references, now_ms));
