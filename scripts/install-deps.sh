@@ -37,8 +37,9 @@ PACKAGES=(
   python3-yaml yamllint
   # Node SDK tests (tests/node, @aws-sdk/client-s3 v3 needs Node >= 20)
   nodejs
-  # Metadata backends the tests start on loopback in temporary folders
-  postgresql redis-server
+  # Metadata backends the tests start on loopback in temporary folders, and
+  # the driver the integration helpers read PostgreSQL rows with
+  postgresql redis-server python3-psycopg2
 )
 
 if [ "$BUILD_ONLY" -eq 1 ]; then PACKAGES=("${BUILD_PACKAGES[@]}"); fi

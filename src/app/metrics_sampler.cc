@@ -50,6 +50,14 @@ obs::ScrapeSample SampleMetrics(const MetricsSources& sources) {
   s.gc_orphans_deleted = gc.orphans_deleted;
   s.gc_uploads_aborted = gc.uploads_aborted;
   s.gc_bytes_reclaimed = gc.bytes_reclaimed;
+
+  if (sources.cache != nullptr) {
+    const meta::cache::CacheStats cache = sources.cache->stats();
+    s.cache = obs::CacheSample{.hits = cache.hits,
+                               .misses = cache.misses,
+                               .errors = cache.errors,
+                               .connected = cache.connected};
+  }
   return s;
 }
 

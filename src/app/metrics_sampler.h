@@ -1,10 +1,11 @@
 // The scrape-time figures for obs::Metrics (Metrics::SetSampler): HTTP
 // connections and in-flight requests, metadata totals, drive health and
-// capacity, heal and GC progress. Lives in app/ because it names the HTTP
-// server and the storage engine, which obs must not depend on.
+// capacity, heal and GC progress, and the metadata cache's counters. Lives in app/ because it names
+// the HTTP server and the storage engine, which obs must not depend on.
 #pragma once
 
 #include "http/server.h"
+#include "meta/cache/cached_meta_store.h"
 #include "meta/meta_store.h"
 #include "obs/metrics.h"
 #include "storage/chunk_store/erasure_chunk_store.h"
@@ -20,6 +21,9 @@ struct MetricsSources {
   const storage::ErasureChunkStore& chunks;
   const storage::Healer& healer;
   const storage::GarbageCollector& gc;
+  // The Redis cache in front of the metadata store; null when none is
+  // configured (the cache metrics are then not exported).
+  const meta::cache::CachedMetaStore* cache = nullptr;
 };
 
 // Reads every source once. Blocks on one metadata query (GetStorageStats) and

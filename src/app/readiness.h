@@ -31,8 +31,10 @@ struct Readiness {
   std::string reason;  // why not, for the 503 body; "" when ready
 };
 
-// Ready when the metadata store answers a query AND at least drives_needed
-// drives are online. A drive is online as DriveHealth sees it: it goes
+// Ready when the metadata store answers a query (a single index lookup that
+// the cache never answers, so a PostgreSQL that is down or unreachable makes
+// the server not ready, with the store's error as the reason) AND at least
+// drives_needed drives are online. A drive is online as DriveHealth sees it: it goes
 // offline when its I/O fails and is retried after an interval, so a dead
 // drive shows as offline once a read or write has touched it.
 // Thread-safe when meta is.

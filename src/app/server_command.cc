@@ -18,7 +18,8 @@
 #include "common/random.h"
 #include "http/server.h"
 #include "identity/identity_service.h"
-#include "meta/sqlite/sqlite_meta_store.h"
+#include "meta/cache/cached_meta_store.h"
+#include "meta/open_meta_store.h"
 #include "obs/metrics.h"
 #include "obs/timed_meta_store.h"
 #include "s3/s3_handler.h"
@@ -89,10 +90,29 @@ int RunServer(const ServerConfig& config) {
     return Fail("cannot create " + meta_dir.string(),
                 common::Error(common::Code::kUnavailable, ec.message()));
 
-  auto meta = meta::sqlite::SqliteMetaStore::Open((meta_dir / "strata.db").string());
-  if (!meta.ok()) return Fail("cannot open metadata", meta.status());
-  // Every component sees the store through the timing decorator.
-  obs::TimedMetaStore timed_meta(**meta, **meta, metrics);
+  // The metadata store the URL names (SQLite by default), optionally behind
+  // the Redis cache; every component sees it through the timing decorator.
+  const std::string meta_url = MetaUrl(config);
+  auto opened = meta::OpenMetaStore(meta_url, &clock);
+  if (!opened.ok()) return Fail("cannot open metadata", opened.status());
+  if (opened->identity == nullptr) {
+    return Fail(
+        "cannot open metadata",
+        common::Error(common::Code::kInternal, "the metadata backend has no identity store"));
+  }
+  spdlog::info("metadata: {}", opened->description);
+  meta::MetaStore* store = opened->store.get();
+  meta::IdentityStore* identity_store = opened->identity;
+  std::unique_ptr<meta::cache::CachedMetaStore> cache;
+  if (!config.cache.empty()) {
+    auto cached = meta::cache::OpenCachedMetaStore(*store, *identity_store, config.cache);
+    if (!cached.ok()) return Fail("cannot use --cache", cached.status());
+    cache = std::move(cached).value();
+    store = cache.get();
+    identity_store = cache.get();
+    spdlog::info("metadata cache: {}", WithoutPassword(config.cache));
+  }
+  obs::TimedMetaStore timed_meta(*store, *identity_store, metrics);
   auto chunks = OpenChunkStore(config, random, clock);
   if (!chunks.ok()) return Fail("cannot open drives", chunks.status());
   auto chunker = storage::MakeChunker(config.chunker);
@@ -167,7 +187,9 @@ int RunServer(const ServerConfig& config) {
   options.worker_threads = static_cast<size_t>(config.workers);
   options.max_inflight = static_cast<size_t>(config.max_inflight);
   http::Server server(options, root_handler);
-  metrics.SetSampler([&] { return SampleMetrics({server, timed_meta, **chunks, healer, gc}); });
+  metrics.SetSampler([&] {
+    return SampleMetrics({server, timed_meta, **chunks, healer, gc, cache.get()});
+  });
   common::Status started = server.Start();
   if (!started.ok()) return Fail("cannot listen on " + config.address, started);
   spdlog::info("Strata listening on {}:{} ({}), data in {}, erasure {}, chunker {}", address->host,

@@ -77,6 +77,14 @@ void AddServerFlags(CLI::App& sub, ServerConfig& config) {
   sub.add_option("--metrics-token", config.metrics_token,
                  "Require 'Authorization: Bearer TOKEN' on /_strata/metrics (default: open)")
       ->envname("STRATA_METRICS_TOKEN");
+  sub.add_option("--meta", config.meta,
+                 "Metadata store: sqlite:PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?...] "
+                 "(default sqlite:DIR/meta/strata.db)")
+      ->envname("STRATA_META");
+  sub.add_option("--cache", config.cache,
+                 "Redis cache in front of the metadata store: redis://[:PASSWORD@]HOST:PORT[/DB] "
+                 "(default: none)")
+      ->envname("STRATA_CACHE");
 }
 
 common::Result<HostPort> ParseAddress(std::string_view address) {
@@ -132,6 +140,31 @@ std::vector<std::filesystem::path> DrivePaths(const ServerConfig& config) {
     for (int i = 1; i <= 6; ++i) drives.push_back(config.dir / ("drive" + std::to_string(i)));
   }
   return drives;
+}
+
+std::string MetaUrl(const ServerConfig& config) {
+  if (!config.meta.empty()) return config.meta;
+  return "sqlite:" + (config.dir / "meta" / "strata.db").string();
+}
+
+std::string WithoutPassword(std::string_view url) {
+  const size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return std::string(url);
+  const size_t start = scheme_end + 3;
+  // The authority ends at the first '/', '?' or '#'; user info is what comes
+  // before its last '@' (a password may itself contain '@' when unescaped).
+  const size_t authority_end = url.find_first_of("/?#", start);
+  const std::string_view authority =
+      url.substr(start, authority_end == std::string_view::npos ? std::string_view::npos
+                                                                : authority_end - start);
+  const size_t at = authority.rfind('@');
+  if (at == std::string_view::npos) return std::string(url);
+  std::string_view user = authority.substr(0, at);
+  user = user.substr(0, user.find(':'));
+  std::string out(url.substr(0, start));
+  if (!user.empty()) out.append(user).append("@");
+  out.append(url.substr(start + at + 1));
+  return out;
 }
 
 }  // namespace strata::app

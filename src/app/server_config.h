@@ -38,6 +38,12 @@ struct ServerConfig {
   int write_quorum = 0;       // shards durable per chunk write; 0: K (K+1 when K == M)
   double heal_rate = 50;      // chunks healed per second at most; 0: unlimited
   std::string metrics_token;  // "" : /_strata/metrics is open; else Bearer token required
+  // Metadata store URL (meta/open_meta_store.h): sqlite:PATH or
+  // postgres://...; "" means sqlite:DIR/meta/strata.db (MetaUrl).
+  std::string meta;
+  // Redis cache in front of the metadata store (meta/cache/cached_meta_store.h):
+  // redis://[:password@]host:port[/db]; "" for none.
+  std::string cache;
 };
 
 // Registers the flags of `strata server` on sub, writing into config.
@@ -59,5 +65,14 @@ common::Result<ErasureLayout> ParseErasure(std::string_view text);
 
 // The drive folders to use: --drives, or six under dir.
 std::vector<std::filesystem::path> DrivePaths(const ServerConfig& config);
+
+// The metadata store to open: --meta, or "sqlite:DIR/meta/strata.db".
+std::string MetaUrl(const ServerConfig& config);
+
+// `url` without the password of its user-info part, for logs:
+// "redis://:secret@host:6379/2" -> "redis://host:6379/2",
+// "redis://user:secret@host" -> "redis://user@host". Anything without
+// "scheme://" comes back unchanged.
+std::string WithoutPassword(std::string_view url);
 
 }  // namespace strata::app

@@ -62,5 +62,67 @@ TEST(ServerConfigTest, ListFlagsDoNotSwallowTheDir) {
   EXPECT_EQ(config.drives, (std::vector<std::string>{"/d1", "/d2"}));
 }
 
+TEST(ServerConfigTest, MetaDefaultsToTheSqliteFileUnderDir) {
+  ServerConfig config;
+  config.dir = "/srv/strata";
+  EXPECT_EQ(MetaUrl(config), "sqlite:/srv/strata/meta/strata.db");
+  config.meta = "postgres://strata@db/strata";
+  EXPECT_EQ(MetaUrl(config), "postgres://strata@db/strata");
+}
+
+TEST(ServerConfigTest, MetaAndCacheFromFlagsOrEnvironment) {
+  {
+    CLI::App app;
+    ServerConfig config;
+    AddServerFlags(app, config);
+    const char* argv[] = {
+        "strata",   "--meta", "postgres://u@h/db", "--cache", "redis://127.0.0.1:6379/3",
+        "/srv/data"};
+    ASSERT_NO_THROW(app.parse(6, argv));
+    EXPECT_EQ(config.meta, "postgres://u@h/db");
+    EXPECT_EQ(config.cache, "redis://127.0.0.1:6379/3");
+    EXPECT_EQ(config.dir, "/srv/data");
+  }
+  {
+    setenv("STRATA_META", "sqlite:/tmp/elsewhere.db", 1);
+    setenv("STRATA_CACHE", "redis://cache:6379", 1);
+    CLI::App app;
+    ServerConfig config;
+    AddServerFlags(app, config);
+    const char* argv[] = {"strata"};
+    ASSERT_NO_THROW(app.parse(1, argv));
+    unsetenv("STRATA_META");
+    unsetenv("STRATA_CACHE");
+    EXPECT_EQ(config.meta, "sqlite:/tmp/elsewhere.db");
+    EXPECT_EQ(config.cache, "redis://cache:6379");
+  }
+  {
+    CLI::App app;
+    ServerConfig config;
+    AddServerFlags(app, config);
+    const char* argv[] = {"strata"};
+    ASSERT_NO_THROW(app.parse(1, argv));
+    EXPECT_EQ(config.meta, "");
+    EXPECT_EQ(config.cache, "");
+  }
+}
+
+TEST(ServerConfigTest, WithoutPasswordKeepsEverythingButThePassword) {
+  const struct {
+    const char* url;
+    const char* want;
+  } cases[] = {
+      {"redis://127.0.0.1:6379/2", "redis://127.0.0.1:6379/2"},
+      {"redis://:secret@127.0.0.1:6379/2", "redis://127.0.0.1:6379/2"},
+      {"redis://user:secret@cache", "redis://user@cache"},
+      {"redis://user@cache:6379", "redis://user@cache:6379"},
+      {"redis://:p@ss@cache:6379/0", "redis://cache:6379/0"},
+      {"redis://cache/0?x=a@b", "redis://cache/0?x=a@b"},
+      {"sqlite:/var/lib/strata/meta.db", "sqlite:/var/lib/strata/meta.db"},
+      {"", ""},
+  };
+  for (const auto& c : cases) EXPECT_EQ(WithoutPassword(c.url), c.want) << c.url;
+}
+
 }  // namespace
 }  // namespace strata::app

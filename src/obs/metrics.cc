@@ -113,7 +113,19 @@ struct Metrics::Impl {
         drive_free(Build(prometheus::BuildGauge(), *registry, "strata_drive_free_bytes",
                          "Bytes available to Strata on the drive's filesystem (statvfs)")),
         drive_total(Build(prometheus::BuildGauge(), *registry, "strata_drive_total_bytes",
-                          "Size of the drive's filesystem (statvfs)")) {
+                          "Size of the drive's filesystem (statvfs)")),
+        cache_hits_family(Build(prometheus::BuildCounter(), *registry,
+                                "strata_meta_cache_hits_total",
+                                "Metadata reads answered by the Redis cache")),
+        cache_misses_family(Build(prometheus::BuildCounter(), *registry,
+                                  "strata_meta_cache_misses_total",
+                                  "Cacheable metadata reads that went to the metadata store")),
+        cache_errors_family(Build(prometheus::BuildCounter(), *registry,
+                                  "strata_meta_cache_errors_total",
+                                  "Redis round trips that failed or timed out")),
+        cache_connected_family(Build(prometheus::BuildGauge(), *registry,
+                                     "strata_meta_cache_connected",
+                                     "1 while the metadata cache is connected to Redis")) {
     auto gauge = [&](const char* name, const char* help) -> Gauge* {
       return &Build(prometheus::BuildGauge(), *registry, name, help).Add({});
     };
@@ -140,6 +152,22 @@ struct Metrics::Impl {
     gc_orphans = counter("strata_gc_orphans_deleted_total", "Orphan shard sets deleted by GC");
     gc_uploads = counter("strata_gc_uploads_aborted_total", "Stale multipart uploads aborted");
     gc_bytes = counter("strata_gc_bytes_reclaimed_total", "Chunk bytes reclaimed by GC");
+  }
+
+  // The cache series are added on the first sample that has a cache, so a
+  // server without one exports none of them (rather than a misleading
+  // "connected 0").
+  void ApplyCache(const CacheSample& c) {
+    if (cache_connected == nullptr) {
+      cache_hits.counter = &cache_hits_family.Add({});
+      cache_misses.counter = &cache_misses_family.Add({});
+      cache_errors.counter = &cache_errors_family.Add({});
+      cache_connected = &cache_connected_family.Add({});
+    }
+    cache_hits.Advance(c.hits);
+    cache_misses.Advance(c.misses);
+    cache_errors.Advance(c.errors);
+    cache_connected->Set(c.connected ? 1 : 0);
   }
 
   void Apply(const ScrapeSample& s) {
@@ -171,6 +199,7 @@ struct Metrics::Impl {
     gc_orphans.Advance(s.gc_orphans_deleted);
     gc_uploads.Advance(s.gc_uploads_aborted);
     gc_bytes.Advance(s.gc_bytes_reclaimed);
+    if (s.cache) ApplyCache(*s.cache);
   }
 
   std::shared_ptr<prometheus::Registry> registry;
@@ -191,6 +220,10 @@ struct Metrics::Impl {
   Family<Gauge>& drive_errors;
   Family<Gauge>& drive_free;
   Family<Gauge>& drive_total;
+  Family<Counter>& cache_hits_family;
+  Family<Counter>& cache_misses_family;
+  Family<Counter>& cache_errors_family;
+  Family<Gauge>& cache_connected_family;
 
   // Sampled figures. Current values (capacity, queue) are gauges. Running
   // totals read from the storage engine keep their _total names and are
@@ -216,6 +249,11 @@ struct Metrics::Impl {
   DeltaCounter gc_orphans;
   DeltaCounter gc_uploads;
   DeltaCounter gc_bytes;
+  // Null until a sample carries cache figures (ApplyCache).
+  DeltaCounter cache_hits;  // GUARDED_BY(scrape_mu), like the others
+  DeltaCounter cache_misses;
+  DeltaCounter cache_errors;
+  Gauge* cache_connected = nullptr;
 };
 
 Metrics::Metrics() : impl_(std::make_unique<Impl>()) {}

@@ -62,6 +62,14 @@ struct StorageSample {
   double dedup_ratio = 1.0;
 };
 
+// The metadata cache's counters (meta/cache/cached_meta_store.h, CacheStats).
+struct CacheSample {
+  uint64_t hits = 0;    // reads answered from Redis, since start
+  uint64_t misses = 0;  // reads that went to the store, since start
+  uint64_t errors = 0;  // Redis round trips that failed or timed out, since start
+  bool connected = false;
+};
+
 struct ScrapeSample {
   uint64_t open_connections = 0;
   uint64_t requests_in_flight = 0;
@@ -81,6 +89,9 @@ struct ScrapeSample {
   uint64_t gc_bytes_reclaimed = 0;
   // A current value.
   uint64_t heal_queue_length = 0;
+  // nullopt when no cache is configured: the strata_meta_cache_* series are
+  // then absent from the scrape (their families show no samples).
+  std::optional<CacheSample> cache;
 };
 
 // Thread-safety: every method may be called concurrently, except

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 namespace strata::obs {
@@ -218,6 +219,38 @@ TEST(MetricsTest, StorageGaugesKeepLastValueWhenMetadataFails) {
   EXPECT_THAT(metrics.Scrape(), HasSubstr("\nstrata_objects 12\n"));
   fail = true;
   EXPECT_THAT(metrics.Scrape(), HasSubstr("\nstrata_objects 12\n"));
+}
+
+TEST(MetricsTest, CacheSeriesOnlyWithACache) {
+  Metrics metrics;
+  std::optional<CacheSample> cache;
+  metrics.SetSampler([&] {
+    ScrapeSample s = Sample(0, 1);
+    s.cache = cache;
+    return s;
+  });
+  std::string text = metrics.Scrape();
+  for (const char* series :
+       {"\nstrata_meta_cache_hits_total ", "\nstrata_meta_cache_misses_total ",
+        "\nstrata_meta_cache_errors_total ", "\nstrata_meta_cache_connected "}) {
+    EXPECT_THAT(text, Not(HasSubstr(series))) << series;
+  }
+
+  cache = CacheSample{.hits = 10, .misses = 4, .errors = 1, .connected = true};
+  text = metrics.Scrape();
+  EXPECT_THAT(text, HasSubstr("# TYPE strata_meta_cache_hits_total counter"));
+  EXPECT_THAT(text, HasSubstr("\nstrata_meta_cache_hits_total 10\n"));
+  EXPECT_THAT(text, HasSubstr("\nstrata_meta_cache_misses_total 4\n"));
+  EXPECT_THAT(text, HasSubstr("\nstrata_meta_cache_errors_total 1\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE strata_meta_cache_connected gauge"));
+  EXPECT_THAT(text, HasSubstr("\nstrata_meta_cache_connected 1\n"));
+
+  // Redis went away: the gauge follows, the counters only grow.
+  cache = CacheSample{.hits = 12, .misses = 9, .errors = 5, .connected = false};
+  text = metrics.Scrape();
+  EXPECT_THAT(text, HasSubstr("\nstrata_meta_cache_hits_total 12\n"));
+  EXPECT_THAT(text, HasSubstr("\nstrata_meta_cache_errors_total 5\n"));
+  EXPECT_THAT(text, HasSubstr("\nstrata_meta_cache_connected 0\n"));
 }
 
 }  // namespace

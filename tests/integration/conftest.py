@@ -8,6 +8,9 @@ region, each started only if a test asks for it.
 Environment:
   STRATA_BIN               server binary (default <repo>/build/src/app/strata)
   STRATA_REQUIRE_BINARY=1  fail instead of skip when the binary or a client tool is missing
+  STRATA_TEST_META         sqlite (default) or postgres: the metadata backend of
+                           every server started here (meta_backends.py)
+  STRATA_TEST_CACHE        redis: a Redis cache in front of it (default none)
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import requests
 from botocore.config import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import meta_backends  # noqa: E402
 from strata_helpers import (TLS_VHOST_BUCKETS, empty_and_delete_bucket,  # noqa: E402
                             unique_bucket_name)
 
@@ -84,7 +88,9 @@ class StrataServer:
 
     def __init__(self, root: Path, name: str = "main", *, tls: bool = False,
                  domain: str | None = "localhost", region: str | None = None,
-                 tls_names: tuple[str, ...] = (), extra_args: tuple[str, ...] = ()):
+                 tls_names: tuple[str, ...] = (), extra_args: tuple[str, ...] = (),
+                 meta_url: str | None = None, cache_url: str | None = None,
+                 env: dict | None = None):
         self.root = Path(root)
         self.name = name
         self.tls = tls
@@ -94,6 +100,15 @@ class StrataServer:
         self.tls_names = tls_names
         # More `strata server` flags (--chunker, --gc-grace, ...), before DIR.
         self.extra_args = tuple(str(a) for a in extra_args)
+        # --meta and --cache. None: what the run's backend matrix cell asks
+        # for (meta_backends.py), chosen at the first start and kept across
+        # restarts: a PostgreSQL database / Redis db number of its own, or
+        # the default DIR/meta/strata.db and no cache.
+        self.meta_url = meta_url
+        self.cache_url = cache_url
+        self._backend_chosen = meta_url is not None or cache_url is not None
+        # More environment variables for the server (STRATA_MASTER_KEY, ...).
+        self.env = dict(env or {})
         self.data_dir = self.root / "data"
         self.log_path = self.root / "server.log"
         self.access_key = random_access_key()
@@ -150,6 +165,10 @@ class StrataServer:
             cmd += ["--region", self.explicit_region]
         if self.tls:
             cmd += ["--tls-cert", str(self.cert_file), "--tls-key", str(self.key_file)]
+        if self.meta_url:
+            cmd += ["--meta", self.meta_url]
+        if self.cache_url:
+            cmd += ["--cache", self.cache_url]
         cmd += list(self.extra_args)
         cmd.append(str(self.data_dir))
         return cmd
@@ -159,9 +178,14 @@ class StrataServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if self.tls:
             self._make_cert()
+        if not self._backend_chosen:
+            self.meta_url = meta_backends.new_meta_url()
+            self.cache_url = meta_backends.new_cache_url()
+            self._backend_chosen = True
         env = dict(os.environ)
         env["STRATA_ROOT_USER"] = self.access_key
         env["STRATA_ROOT_PASSWORD"] = self.secret_key
+        env.update(self.env)
         last_error = None
         for _attempt in range(3):
             self.port = free_port()
@@ -377,6 +401,19 @@ def clean_env(tmp_path):
     env["HOME"] = str(tmp_path / "home")
     (tmp_path / "home").mkdir(exist_ok=True)
     return env
+
+
+# --------------------------------------------------------------------------
+# The backend matrix cell in the report header; everything stopped at the end.
+# --------------------------------------------------------------------------
+
+def pytest_report_header(config):
+    return f"strata metadata backend: {meta_backends.describe()}"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    _kill_all()
+    meta_backends.close_all()
 
 
 # --------------------------------------------------------------------------

@@ -612,7 +612,8 @@ def temp_files(server) -> list:
 
 def meta_db(server):
     """A read-only SQLite connection to DIR/meta/strata.db (WAL: reading
-    while the server runs is fine). Rows come back as sqlite3.Row."""
+    while the server runs is fine). Rows come back as sqlite3.Row. Only for a
+    server on the default SQLite store; meta_rows() reads either backend."""
     path = server.data_dir / "meta" / "strata.db"
     assert path.is_file(), f"no metadata database at {path}"
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
@@ -620,15 +621,43 @@ def meta_db(server):
     return conn
 
 
+def meta_rows(server, sql: str) -> list:
+    """The rows of a read-only query on the server's metadata database, as
+    dicts, whichever backend it runs on: the SQLite file, or its PostgreSQL
+    database (--meta postgresql://..., through psycopg2). Integers come back
+    as int, BYTEA/BLOB as bytes, on both. Write the SQL both engines accept."""
+    url = getattr(server, "meta_url", None)
+    if url and url.startswith(("postgres://", "postgresql://")):
+        import psycopg2  # Debian's python3-psycopg2
+        conn = psycopg2.connect(url, connect_timeout=10)
+        try:
+            conn.set_session(readonly=True, autocommit=True)
+            with conn.cursor() as cur:
+                cur.execute(sql)
+                names = [c.name for c in cur.description]
+                return [{n: (bytes(v) if isinstance(v, memoryview) else v)
+                         for n, v in zip(names, row)} for row in cur.fetchall()]
+        finally:
+            conn.close()
+    assert not url or url.startswith("sqlite:"), f"unknown metadata URL {url!r}"
+    if url:
+        path = url[len("sqlite:"):]
+        assert os.path.isfile(path), f"no metadata database at {path}"
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        conn.row_factory = sqlite3.Row
+    else:
+        conn = meta_db(server)
+    try:
+        return [dict(r) for r in conn.execute(sql).fetchall()]
+    finally:
+        conn.close()
+
+
 def chunk_rows(server) -> dict:
     """The chunks table: {hash: {"location", "data_shards", "parity_shards",
     "size", "refcount", "zero_since_ms"}}."""
-    conn = meta_db(server)
-    try:
-        rows = conn.execute("SELECT * FROM chunks").fetchall()
-    finally:
-        conn.close()
-    return {r["hash"]: {k: r[k] for k in r.keys() if k != "hash"} for r in rows}
+    rows = meta_rows(server, "SELECT * FROM chunks ORDER BY hash")
+    return {r["hash"]: {k: v for k, v in r.items() if k != "hash"} for r in rows}
 
 
 MANIFEST_FIELDS = ("hash", "location", "data_shards", "parity_shards", "size",
@@ -655,11 +684,7 @@ def manifest_entries(manifest) -> list:
 def object_rows(server) -> list:
     """Every objects row as a dict (all columns), manifest entries parsed into
     "entries"."""
-    conn = meta_db(server)
-    try:
-        rows = [dict(r) for r in conn.execute("SELECT * FROM objects").fetchall()]
-    finally:
-        conn.close()
+    rows = meta_rows(server, "SELECT * FROM objects ORDER BY bucket, key")
     for r in rows:
         r["entries"] = manifest_entries(r.get("manifest"))
     return rows
