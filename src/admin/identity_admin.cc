@@ -6,8 +6,8 @@
 #include "admin/admin_caller.h"
 #include "admin/admin_request.h"
 #include "admin/api_error.h"
-#include "admin/logged_answer.h"
 #include "admin/identity_wire.h"
+#include "admin/logged_answer.h"
 
 namespace strata::admin {
 namespace {
