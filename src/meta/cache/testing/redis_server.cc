@@ -16,11 +16,12 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
-#include <mutex>
 #include <sstream>
 #include <string_view>
 #include <thread>
 #include <vector>
+
+#include "common/testing/test_servers.h"
 
 namespace strata::meta::cache::testing {
 namespace {
@@ -55,30 +56,6 @@ std::string Binary() {
     dirs = colon == std::string_view::npos ? std::string_view() : dirs.substr(colon + 1);
   }
   return "redis-server";
-}
-
-std::string Tail(const fs::path& log, size_t bytes = 2000) {
-  std::ifstream in(log);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string all = text.str();
-  return all.size() > bytes ? all.substr(all.size() - bytes) : all;
-}
-
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return 0;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(address);
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-    port = ntohs(address.sin_port);
-  }
-  close(fd);
-  return port;
 }
 
 // Whether /proc says `pid` runs redis-server (so a recycled pid is left
@@ -117,9 +94,9 @@ common::Result<std::unique_ptr<RedisServer>> RedisServer::Start() {
   std::unique_ptr<RedisServer> server(new RedisServer(pattern));
   std::ofstream(server->dir_ / kOwnerFile) << getpid() << "\n";
   common::Status status;
-  // Another process may take the port between FreePort() and the bind.
+  // Another process may take the port between FreeLoopbackPort() and the bind.
   for (int attempt = 0; attempt < 5; ++attempt) {
-    server->port_ = FreePort();
+    server->port_ = common::testing::FreeLoopbackPort();
     status = server->Spawn();
     if (status.ok()) return server;
   }
@@ -168,12 +145,13 @@ common::Status RedisServer::Spawn() {
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = 0;
-      return Error(Code::kInternal, binary + " exited at start:\n" + Tail(log));
+      return Error(Code::kInternal, binary + " exited at start:\n" + common::testing::LogTail(log));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   Kill();
-  return Error(Code::kInternal, binary + " did not answer PING within 10 s:\n" + Tail(log));
+  return Error(Code::kInternal,
+               binary + " did not answer PING within 10 s:\n" + common::testing::LogTail(log));
 }
 
 void RedisServer::Kill() {
@@ -236,38 +214,8 @@ bool RedisServer::Ping(int timeout_ms) const {
   return ok;
 }
 
-namespace {
-
-std::mutex shared_mu;
-std::unique_ptr<RedisServer> shared_server;  // GUARDED_BY(shared_mu)
-bool shared_failed = false;                  // GUARDED_BY(shared_mu)
-
-class SharedServerEnvironment : public ::testing::Environment {
- public:
-  void TearDown() override {
-    std::lock_guard lock(shared_mu);
-    shared_server.reset();
-  }
-};
-
-[[maybe_unused]] ::testing::Environment* const shared_environment =
-    ::testing::AddGlobalTestEnvironment(new SharedServerEnvironment);
-
-}  // namespace
-
 RedisServer* SharedRedisServer() {
-  std::lock_guard lock(shared_mu);
-  if (shared_server == nullptr && !shared_failed) {
-    auto started = RedisServer::Start();
-    if (started.ok()) {
-      shared_server = std::move(started).value();
-    } else {
-      shared_failed = true;
-      ADD_FAILURE() << "cannot start redis-server: " << started.status().ToString();
-    }
-  }
-  if (shared_server == nullptr) ADD_FAILURE() << "no redis-server (see the first failure)";
-  return shared_server.get();
+  return common::testing::SharedTestServer<RedisServer>("redis-server");
 }
 
 }  // namespace strata::meta::cache::testing

@@ -17,10 +17,11 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <mutex>
 #include <optional>
 #include <sstream>
 #include <vector>
+
+#include "common/testing/test_servers.h"
 
 extern char** environ;
 
@@ -76,13 +77,6 @@ fs::path Program(const fs::path& bin_dir, const char* name) {
 }
 
 // The last `bytes` of a log file, for error messages.
-std::string Tail(const fs::path& log, size_t bytes = 2000) {
-  std::ifstream in(log);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string all = text.str();
-  return all.size() > bytes ? all.substr(all.size() - bytes) : all;
-}
 
 // Runs argv (as the postgres user when `as_postgres`), stdout and stderr
 // appended to `log`, and waits for it. kInternal unless it exits with 0.
@@ -108,7 +102,7 @@ common::Status Run(std::vector<std::string> argv, const fs::path& log, bool as_p
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return Error(Code::kInternal, command + " failed:\n" + Tail(log));
+    return Error(Code::kInternal, command + " failed:\n" + common::testing::LogTail(log));
   }
   return common::Status::Ok();
 }
@@ -212,23 +206,6 @@ common::Result<fs::path> EnsureTemplate(const fs::path& bin_dir,
   return cache;
 }
 
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return 0;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  socklen_t length = sizeof(address);
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-    port = ntohs(address.sin_port);
-  }
-  close(fd);
-  return port;
-}
-
 std::string ResultError(PGconn* conn, PGresult* result) {
   const char* message = result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(conn);
   return message != nullptr && *message != '\0' ? message : PQerrorMessage(conn);
@@ -300,9 +277,9 @@ common::Status PostgresServer::PgCtl(std::initializer_list<std::string> args) co
 
 common::Status PostgresServer::StartOnFreePort() {
   common::Status status;
-  // Another process may take the port between FreePort() and the bind.
+  // Another process may take the port between FreeLoopbackPort() and the bind.
   for (int attempt = 0; attempt < 5; ++attempt) {
-    const int port = port_ != 0 ? port_ : FreePort();
+    const int port = port_ != 0 ? port_ : common::testing::FreeLoopbackPort();
     const std::string options =
         "-k " + dir_.string() + " -h 127.0.0.1 -p " + std::to_string(port) +
         " -F -c max_connections=200 -c full_page_writes=off -c synchronous_commit=off";
@@ -314,7 +291,8 @@ common::Status PostgresServer::StartOnFreePort() {
     }
     if (port_ != 0) break;  // a restart must keep its port
   }
-  return Error(status.code(), status.message() + "\n" + Tail(dir_ / "postgres.log"));
+  return Error(status.code(),
+               status.message() + "\n" + common::testing::LogTail(dir_ / "postgres.log"));
 }
 
 common::Status PostgresServer::Stop() {
@@ -381,38 +359,8 @@ common::Result<std::string> PostgresServer::FreshSchemaUri() {
   return SchemaUri(schema);
 }
 
-namespace {
-
-std::mutex shared_mu;
-std::unique_ptr<PostgresServer> shared_server;  // GUARDED_BY(shared_mu)
-bool shared_failed = false;                     // GUARDED_BY(shared_mu)
-
-class SharedServerEnvironment : public ::testing::Environment {
- public:
-  void TearDown() override {
-    std::lock_guard lock(shared_mu);
-    shared_server.reset();
-  }
-};
-
-[[maybe_unused]] ::testing::Environment* const shared_environment =
-    ::testing::AddGlobalTestEnvironment(new SharedServerEnvironment);
-
-}  // namespace
-
 PostgresServer* SharedServer() {
-  std::lock_guard lock(shared_mu);
-  if (shared_server == nullptr && !shared_failed) {
-    auto started = PostgresServer::Start();
-    if (started.ok()) {
-      shared_server = std::move(started).value();
-    } else {
-      shared_failed = true;
-      ADD_FAILURE() << "cannot start PostgreSQL: " << started.status().ToString();
-    }
-  }
-  if (shared_server == nullptr) ADD_FAILURE() << "no PostgreSQL server (see the first failure)";
-  return shared_server.get();
+  return common::testing::SharedTestServer<PostgresServer>("PostgreSQL");
 }
 
 }  // namespace strata::meta::postgres::testing
