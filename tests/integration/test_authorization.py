@@ -201,6 +201,13 @@ def test_bucket_policy_round_trip_and_errors(s3, owned_bucket):
         with pytest.raises(ClientError) as e:
             s3.put_bucket_policy(Bucket=owned_bucket, Policy=text)
         assert_client_error(e, "MalformedPolicy", 400)
+    # Over AWS's 20 KiB limit: refused unread, like any malformed document.
+    oversize = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "S" * 21000, "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+         "Resource": f"arn:aws:s3:::{owned_bucket}/*"}]})
+    with pytest.raises(ClientError) as e:
+        s3.put_bucket_policy(Bucket=owned_bucket, Policy=oversize)
+    assert_client_error(e, "MalformedPolicy", 400)
     # The good policy is still there.
     assert json.loads(s3.get_bucket_policy(Bucket=owned_bucket)["Policy"]) == document
     with pytest.raises(ClientError) as e:
