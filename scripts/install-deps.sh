@@ -32,7 +32,7 @@ PACKAGES=(
   "${BUILD_PACKAGES[@]}"
   # Integration tests: real clients against the real binary
   python3 python3-pytest python3-boto3 python3-requests python3-prometheus-client
-  awscli rclone s3cmd curl openssl
+  awscli rclone s3cmd restic curl openssl
   # Deployment checks (scripts/check-deploy.sh): YAML parsing and linting
   python3-yaml yamllint
   # Node SDK tests (tests/node, @aws-sdk/client-s3 v3 needs Node >= 20)

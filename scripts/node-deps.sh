@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Node.js test dependencies (tests/node: @aws-sdk/client-s3 and
-# @aws-sdk/lib-storage at the versions pinned in package-lock.json) with
-# `npm ci`, when tests/node/node_modules is missing or older than the lock
-# file. tests/integration/test_node_sdk.py uses them.
+# Installs the Node.js test dependencies (tests/node: @aws-sdk/client-s3,
+# @aws-sdk/lib-storage and minio at the versions pinned in package-lock.json)
+# with `npm ci`, when tests/node/node_modules is missing or older than the
+# lock file. tests/integration/test_node_sdk.py and test_minio_sdk.py use them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

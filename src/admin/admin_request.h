@@ -1,5 +1,6 @@
 // Small request helpers the admin handlers share: reading a body under the
-// admin API's limit, the caller's network address, and the request log.
+// admin API's limit and the request log. (The caller's network address is
+// http::RemoteHost, http/request.h.)
 #pragma once
 
 #include <chrono>
@@ -22,11 +23,6 @@ inline constexpr size_t kMaxBodyBytes = 64 * 1024;
 // signed; a read's own failure otherwise. Consumes body.
 common::Result<std::string> ReadAdminBody(common::ByteSource& body);
 
-// The host part of an http::Request::remote_address ("127.0.0.1:53112" ->
-// "127.0.0.1", "[::1]:80" -> "::1"): failed logins are limited per address,
-// and each connection has a port of its own.
-std::string_view RemoteHost(std::string_view remote_address);
-
 // Writes the one JSON log line of an admin request, as S3Handler does for
 // S3 ones: request id, remote address, method, operation, the caller's user
 // name and access key ("" when there is none), the HTTP status and latency,
@@ -35,7 +31,7 @@ std::string_view RemoteHost(std::string_view remote_address);
 // password, a token or a secret. Thread-safe.
 struct AdminLogEntry {
   std::string_view operation;   // OpName(route.op)
-  std::string_view user;        // the caller's name; for login, who logged in
+  std::string_view user;        // the caller's name; for login, who tried to log in
   std::string_view access_key;  // the key that signed the request
   int http_status = 0;
   common::Status failure;  // OK on success

@@ -61,6 +61,8 @@ const RouteRow kRoutes[] = {
     {"GET", {"heal"}, AdminOp::kHealStatus, "HealStatus"},
     {"POST", {"heal"}, AdminOp::kHealStart, "HealStart"},
     {"POST", {"gc"}, AdminOp::kGc, "GarbageCollect"},
+
+    {"GET", {"audit"}, AdminOp::kGetAuditLog, "GetAuditLog"},
 };
 
 // Fills the route's parameters when `segments` fit the row's pattern.
@@ -124,6 +126,8 @@ bool IsStorageOp(AdminOp op) {
   return op == AdminOp::kStorage || op == AdminOp::kHealStatus || op == AdminOp::kHealStart ||
          op == AdminOp::kGc;
 }
+
+bool IsAuditOp(AdminOp op) { return op == AdminOp::kGetAuditLog; }
 
 bool NeedsCaller(AdminOp op) {
   return op != AdminOp::kLogin && op != AdminOp::kRefresh && op != AdminOp::kLogout;

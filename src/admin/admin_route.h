@@ -51,6 +51,8 @@ enum class AdminOp {
   kHealStatus,
   kHealStart,
   kGc,
+  // The audit trail (AuditAdmin).
+  kGetAuditLog,
 };
 
 struct AdminRoute {
@@ -73,8 +75,10 @@ struct AdminRoute {
 // The query string is not looked at.
 std::variant<AdminRoute, ApiError> ParseAdminRoute(std::string_view method, std::string_view path);
 
-// Storage endpoints go to StorageAdmin, the rest to IdentityAdmin.
+// Storage endpoints go to StorageAdmin, the audit log to AuditAdmin, the
+// rest to IdentityAdmin.
 bool IsStorageOp(AdminOp op);
+bool IsAuditOp(AdminOp op);
 // Whether the operation needs an authenticated caller (all but the three
 // session calls).
 bool NeedsCaller(AdminOp op);

@@ -50,6 +50,7 @@ TEST(ParseAdminRouteTest, EveryEndpoint) {
       {"GET", "heal", AdminOp::kHealStatus},
       {"POST", "heal", AdminOp::kHealStart},
       {"POST", "gc", AdminOp::kGc},
+      {"GET", "audit", AdminOp::kGetAuditLog},
       // Path parameters are percent-decoded; '+' stays a plus.
       {"GET", "users/alice%40example.com", AdminOp::kGetUser, "alice@example.com"},
       {"GET", "users/a%3Db%2Cc", AdminOp::kGetUser, "a=b,c"},
@@ -100,6 +101,8 @@ TEST(ParseAdminRouteTest, Failures) {
       {"DELETE", "storage", 405, "MethodNotAllowed", "GET"},
       {"POST", "storage", 405, "MethodNotAllowed", "GET"},
       {"GET", "gc", 405, "MethodNotAllowed", "POST"},
+      {"DELETE", "audit", 405, "MethodNotAllowed", "GET"},
+      {"GET", "audit/x", 404, "NotFound"},
       {"PUT", "heal", 405, "MethodNotAllowed", "GET, POST"},
       {"PUT", "users", 405, "MethodNotAllowed", "GET, POST"},
       {"POST", "users/alice", 405, "MethodNotAllowed", "GET, DELETE"},
@@ -125,8 +128,13 @@ TEST(ParseAdminRouteTest, Failures) {
 TEST(ParseAdminRouteTest, Classification) {
   for (AdminOp op : {AdminOp::kStorage, AdminOp::kHealStatus, AdminOp::kHealStart, AdminOp::kGc}) {
     EXPECT_TRUE(IsStorageOp(op)) << OpName(op);
+    EXPECT_FALSE(IsAuditOp(op)) << OpName(op);
     EXPECT_TRUE(NeedsCaller(op)) << OpName(op);
   }
+  EXPECT_TRUE(IsAuditOp(AdminOp::kGetAuditLog));
+  EXPECT_FALSE(IsStorageOp(AdminOp::kGetAuditLog));
+  EXPECT_TRUE(NeedsCaller(AdminOp::kGetAuditLog));
+  EXPECT_EQ(OpName(AdminOp::kGetAuditLog), "GetAuditLog");
   for (AdminOp op : {AdminOp::kLogin, AdminOp::kRefresh, AdminOp::kLogout}) {
     EXPECT_FALSE(NeedsCaller(op)) << OpName(op);
     EXPECT_FALSE(IsStorageOp(op)) << OpName(op);

@@ -120,6 +120,14 @@ ApiError ToApiError(const common::Status& status) {
     case Code::kMissingSecurityHeader:
     case Code::kInvalidContentSha256:
     case Code::kNoSuchBucketPolicy:
+    case Code::kBadRequest:
+    case Code::kAccessForbidden:
+    case Code::kInvalidTag:
+    case Code::kNoSuchTagSet:
+    case Code::kNoSuchCorsConfiguration:
+    case Code::kMalformedPostRequest:
+    case Code::kMaxPostPreDataLengthExceeded:
+    case Code::kInvalidPolicyDocument:
       return Internal();
   }
   // Only reachable with a value outside the enum (a cast).

@@ -25,15 +25,16 @@ json ListJson(const std::vector<T>& items, F&& encode) {
 
 http::Response IdentityAdmin::Handle(const AdminRoute& route, const http::Request& request,
                                      common::ByteSource& body) {
-  return AnswerLogged(route, request, [&](identity::Caller& caller) {
-    return Serve(route, request, body, caller);
+  return AnswerLogged(route, request, audit_, [&](identity::Caller& caller, std::string& resource) {
+    return Serve(route, request, body, caller, resource);
   });
 }
 
 common::Result<http::Response> IdentityAdmin::Serve(const AdminRoute& route,
                                                     const http::Request& request,
                                                     common::ByteSource& raw_body,
-                                                    identity::Caller& caller) {
+                                                    identity::Caller& caller,
+                                                    std::string& resource) {
   // The caller first: nothing about the request is looked at before it is
   // known, except for the three session calls, which need none.
   std::string body;
@@ -50,15 +51,19 @@ common::Result<http::Response> IdentityAdmin::Serve(const AdminRoute& route,
     // --- Sessions ---
     case AdminOp::kLogin: {
       STRATA_ASSIGN_OR_RETURN(LoginBody login, ParseLoginBody(body));
+      // Who tries to log in, for the log line and the audit record (a
+      // failed login is recorded under the name it claimed).
+      caller.user_name = login.user;
       STRATA_ASSIGN_OR_RETURN(
           identity::Session session,
-          id.Login(login.user, login.password, RemoteHost(request.remote_address)));
+          id.Login(login.user, login.password, http::RemoteHost(request.remote_address)));
       caller.user_name = session.user_name;  // for the log line
       return JsonResponse(200, SessionJson(session));
     }
     case AdminOp::kRefresh: {
       STRATA_ASSIGN_OR_RETURN(std::string token, ParseRefreshTokenBody(body));
       STRATA_ASSIGN_OR_RETURN(identity::Session session, id.Refresh(token));
+      caller.user_name = session.user_name;  // for the log line and the audit record
       return JsonResponse(200, SessionJson(session));
     }
     case AdminOp::kLogout: {
@@ -80,6 +85,7 @@ common::Result<http::Response> IdentityAdmin::Serve(const AdminRoute& route,
     }
     case AdminOp::kCreateUser: {
       STRATA_ASSIGN_OR_RETURN(identity::CreateUserRequest create, ParseCreateUserBody(body));
+      resource = create.name;
       STRATA_ASSIGN_OR_RETURN(identity::UserInfo user, id.CreateUser(caller, create));
       return JsonResponse(201, UserJson(user));
     }
@@ -135,6 +141,7 @@ common::Result<http::Response> IdentityAdmin::Serve(const AdminRoute& route,
     }
     case AdminOp::kCreateGroup: {
       STRATA_ASSIGN_OR_RETURN(std::string group_name, ParseCreateGroupBody(body));
+      resource = group_name;
       STRATA_ASSIGN_OR_RETURN(identity::GroupInfo group, id.CreateGroup(caller, group_name));
       return JsonResponse(201, GroupJson(group));
     }
@@ -195,6 +202,8 @@ common::Result<http::Response> IdentityAdmin::Serve(const AdminRoute& route,
     case AdminOp::kHealStatus:
     case AdminOp::kHealStart:
     case AdminOp::kGc:
+    // AuditAdmin's.
+    case AdminOp::kGetAuditLog:
       break;
   }
   return common::Error(common::Code::kInternal,

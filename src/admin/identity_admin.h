@@ -6,6 +6,8 @@
 // table (admin/api_error.h).
 #pragma once
 
+#include <string>
+
 #include "admin/admin_route.h"
 #include "auth/sigv4/verifier.h"
 #include "common/byte_stream.h"
@@ -14,15 +16,20 @@
 #include "http/response_writer.h"
 #include "identity/caller.h"
 #include "identity/identity_service.h"
+#include "obs/audit_trail.h"
 
 namespace strata::admin {
 
 // Thread-safe: holds no state of its own.
 class IdentityAdmin {
  public:
-  // verifier and identity must outlive the handler.
-  IdentityAdmin(const auth::SigV4Verifier& verifier, identity::IdentityService& identity)
-      : verifier_(verifier), identity_(identity) {}
+  // verifier, identity and audit (when not null) must outlive the handler.
+  // With an audit trail, requests obs::ShouldAudit picks are recorded there
+  // (AnswerLogged, admin/logged_answer.h), failed logins with the user name
+  // they claimed.
+  IdentityAdmin(const auth::SigV4Verifier& verifier, identity::IdentityService& identity,
+                obs::AuditTrail* audit = nullptr)
+      : verifier_(verifier), identity_(identity), audit_(audit) {}
 
   // Answers one identity endpoint. login, refresh and logout need no caller;
   // every other operation authenticates first (401/403 before anything
@@ -38,11 +45,15 @@ class IdentityAdmin {
  private:
   // Authenticates (except for the session calls; `caller` is set once
   // known, for the log line), reads the body and performs the operation.
+  // `resource` is the audit record's (AnswerLogged): set to the name a
+  // create call gives in its body.
   common::Result<http::Response> Serve(const AdminRoute& route, const http::Request& request,
-                                       common::ByteSource& raw_body, identity::Caller& caller);
+                                       common::ByteSource& raw_body, identity::Caller& caller,
+                                       std::string& resource);
 
   const auth::SigV4Verifier& verifier_;
   identity::IdentityService& identity_;
+  obs::AuditTrail* const audit_;
 };
 
 }  // namespace strata::admin

@@ -55,7 +55,7 @@ json GcJson(const storage::GcStats& s) {
 
 http::Response StorageAdmin::Handle(const AdminRoute& route, const http::Request& request,
                                     common::ByteSource& body) {
-  return AnswerLogged(route, request, [&](identity::Caller& caller) {
+  return AnswerLogged(route, request, audit_, [&](identity::Caller& caller, std::string&) {
     return Serve(route, request, body, caller);
   });
 }

@@ -14,6 +14,7 @@
 #include "http/response_writer.h"
 #include "identity/identity_service.h"
 #include "meta/meta_store.h"
+#include "obs/audit_trail.h"
 #include "storage/background/background_worker.h"
 #include "storage/chunk_store/erasure_chunk_store.h"
 #include "storage/gc/garbage_collector.h"
@@ -32,10 +33,12 @@ struct StorageAdminParts {
 // Thread-safe as far as the parts are.
 class StorageAdmin {
  public:
-  // verifier, identity and parts must outlive the handler.
+  // verifier, identity, parts and audit (when not null) must outlive the
+  // handler. With an audit trail, requests obs::ShouldAudit picks are
+  // recorded there (AnswerLogged, admin/logged_answer.h).
   StorageAdmin(const auth::SigV4Verifier& verifier, identity::IdentityService& identity,
-               StorageAdminParts parts)
-      : verifier_(verifier), identity_(identity), parts_(parts) {}
+               StorageAdminParts parts, obs::AuditTrail* audit = nullptr)
+      : verifier_(verifier), identity_(identity), parts_(parts), audit_(audit) {}
 
   // Answers a storage endpoint (ParseAdminRoute's routing):
   //   GET  storage  figures (StorageStats, drives, reads, heal, gc)  admin:ServerInfo
@@ -61,6 +64,7 @@ class StorageAdmin {
   const auth::SigV4Verifier& verifier_;
   identity::IdentityService& identity_;
   StorageAdminParts parts_;
+  obs::AuditTrail* const audit_;
 };
 
 }  // namespace strata::admin

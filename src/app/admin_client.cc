@@ -368,4 +368,21 @@ common::Result<AdminAnswer> AdminClient::Heal(bool start) {
 
 common::Result<AdminAnswer> AdminClient::Gc() { return Call("POST", "gc"); }
 
+common::Result<AdminAnswer> AdminClient::Audit(const AuditFilter& filter) {
+  std::string query;
+  auto add = [&query](std::string_view name, std::string_view value) {
+    if (value.empty()) return;
+    query.append(query.empty() ? "?" : "&").append(name).append("=");
+    query += http::UriEncode(value, /*keep_slash=*/false);
+  };
+  if (filter.since_ms) add("since", std::to_string(*filter.since_ms));
+  if (filter.until_ms) add("until", std::to_string(*filter.until_ms));
+  add("user", filter.user);
+  add("bucket", filter.bucket);
+  add("action", filter.action);
+  if (filter.failures) add("failures", "true");
+  if (filter.limit > 0) add("limit", std::to_string(filter.limit));
+  return Call("GET", "audit" + query);
+}
+
 }  // namespace strata::app

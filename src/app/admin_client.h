@@ -28,6 +28,7 @@
 // Not thread-safe; one client per command.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -53,6 +54,18 @@ struct AdminAnswer {
 struct PolicyTarget {
   std::string user;
   std::string group;
+};
+
+// GET audit's filters (docs/admin-api.md "Audit log"); unset ones are not
+// sent.
+struct AuditFilter {
+  std::optional<int64_t> since_ms;  // Unix milliseconds
+  std::optional<int64_t> until_ms;
+  std::string user;
+  std::string bucket;
+  std::string action;  // exact, or a prefix ending in '*'
+  bool failures = false;
+  int limit = 0;  // 0: the server's default
 };
 
 class AdminClient {
@@ -121,6 +134,10 @@ class AdminClient {
   // GET heal, or POST heal (start a pass) when start.
   common::Result<AdminAnswer> Heal(bool start);
   common::Result<AdminAnswer> Gc();
+
+  // --- Audit trail ---
+  // GET audit with the filter's parameters: {"records": [...]}, newest first.
+  common::Result<AdminAnswer> Audit(const AuditFilter& filter);
 
  private:
   // An authenticated call to kAdminPrefix + path (path already encoded).

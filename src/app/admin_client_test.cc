@@ -333,6 +333,22 @@ TEST_F(AdminClientTest, RequestsOnTheWire) {
       {[](AdminClient& c) { return c.Heal(false); }, "GET", "heal", ""},
       {[](AdminClient& c) { return c.Heal(true); }, "POST", "heal", ""},
       {[](AdminClient& c) { return c.Gc(); }, "POST", "gc", ""},
+      {[](AdminClient& c) { return c.Audit({}); }, "GET", "audit", ""},
+      {[](AdminClient& c) {
+         return c.Audit({.since_ms = 1764550000000,
+                         .until_ms = 1764553600000,
+                         .user = "al+ice@x",
+                         .bucket = "photos",
+                         .action = "s3:*",
+                         .failures = true,
+                         .limit = 50});
+       },
+       "GET",
+       "audit?since=1764550000000&until=1764553600000&user=al%2Bice%40x&bucket=photos"
+       "&action=s3%3A%2A&failures=true&limit=50",
+       ""},
+      {[](AdminClient& c) { return c.Audit({.action = "admin:Login", .failures = false}); }, "GET",
+       "audit?action=admin%3ALogin", ""},
   };
   AdminClient client = Client(Saved(600));
   for (const Case& c : cases) {

@@ -13,6 +13,7 @@
 
 #include "app/admin_client.h"
 #include "app/admin_session.h"
+#include "app/audit_time.h"
 #include "common/time_format.h"
 #include "loadgen/endpoint.h"
 
@@ -211,6 +212,7 @@ struct Context {
   AdminClient& client;
   std::ostream& out;
   const std::string& password;  // login, user add and user passwd: the one to send
+  const AuditFilter& audit;     // audit: the flags, times resolved
 
   // --json: the server's answer as it came, or `fallback` when it had none.
   void PrintJson(const AdminAnswer& answer, const Json& fallback) const {
@@ -345,6 +347,49 @@ common::Status PrintPolicy(const Context& c, const common::Result<AdminAnswer>& 
   return common::Status::Ok();
 }
 
+// The audit rows as a table: time, who, from where, what, on what, result.
+common::Status PrintAudit(const Context& c, const common::Result<AdminAnswer>& answer) {
+  if (!answer.ok() || c.flags.json) return c.List(answer, "records", {});
+  Json rows = Field(answer->json, "records");
+  if (!rows.is_array()) rows = Json::array();
+  for (Json& row : rows) {
+    if (!row.is_object()) continue;
+    const Json& bucket = Field(row, "bucket");
+    const Json& resource = Field(row, "resource");
+    std::string target = bucket.is_string() ? bucket.get<std::string>() : "";
+    if (resource.is_string() && !resource.get<std::string>().empty()) {
+      target += (target.empty() ? "" : "/") + resource.get<std::string>();
+    }
+    row["target"] = target;
+  }
+  Table(c.out, rows,
+        {{"TIME", "time"},
+         {"USER", "user"},
+         {"SOURCE", "source"},
+         {"ACTION", "action"},
+         {"BUCKET/RESOURCE", "target"},
+         {"STATUS", "status"},
+         {"ERROR", "error"}});
+  return common::Status::Ok();
+}
+
+// The audit command's filter from its flags; kInvalidArgument for a time
+// that does not parse.
+common::Result<AuditFilter> AuditFilterOf(const AdminFlags& f, int64_t now_ms) {
+  AuditFilter filter{.user = f.user,
+                     .bucket = f.bucket,
+                     .action = f.action,
+                     .failures = f.failures,
+                     .limit = f.limit};
+  if (!f.since.empty()) {
+    STRATA_ASSIGN_OR_RETURN(filter.since_ms, ParseAuditTime("--since", f.since, now_ms));
+  }
+  if (!f.until.empty()) {
+    STRATA_ASSIGN_OR_RETURN(filter.until_ms, ParseAuditTime("--until", f.until, now_ms));
+  }
+  return filter;
+}
+
 std::string TargetText(const AdminFlags& f) {
   return f.user.empty() ? "group " + f.group : "user " + f.user;
 }
@@ -436,6 +481,8 @@ common::Status Dispatch(const Context& c, const fs::path& file) {
       return c.Show(api.Heal(f.start));
     case AdminCommand::kGc:
       return c.Show(api.Gc());
+    case AdminCommand::kAudit:
+      return PrintAudit(c, api.Audit(c.audit));
   }
   return Error(Code::kInternal, "unknown command");
 }
@@ -577,6 +624,19 @@ void AddAdminFlags(CLI::App& admin, AdminFlags& f) {
   Leaf(admin, "heal", "Heal progress; --start starts a full pass", f, AdminCommand::kHeal)
       ->add_flag("--start", f.start, "Start a full heal pass");
   Leaf(admin, "gc", "Run one garbage-collection pass now", f, AdminCommand::kGc);
+
+  CLI::App* audit =
+      Leaf(admin, "audit", "The audit trail: who changed what or was refused, newest first", f,
+           AdminCommand::kAudit);
+  audit->add_option("--since", f.since, "From this time on: an age (30m, 1h, 7d) or RFC 3339");
+  audit->add_option("--until", f.until, "Before this time: an age or RFC 3339");
+  audit->add_option("--user", f.user, "Only this user's requests");
+  audit->add_option("--bucket", f.bucket, "Only requests on this bucket");
+  audit->add_option("--action", f.action,
+                    "Only this action (s3:PutObject, admin:Login) or prefix ending in * (s3:*)");
+  audit->add_flag("--failures", f.failures, "Only refused or failed requests");
+  audit->add_option("--limit", f.limit, "At most this many records (server default 100)")
+      ->check(CLI::Range(1, 10000));
 }
 
 int RunAdminCommand(const AdminFlags& f) {
@@ -625,6 +685,13 @@ int RunAdminCommand(const AdminFlags& f) {
 
   auto password = GatherPassword(f, url);
   if (!password.ok()) return usage(password.status().message());
+  common::SystemClock clock;
+  AuditFilter audit_filter;
+  if (f.command == AdminCommand::kAudit) {
+    auto filter = AuditFilterOf(f, clock.NowMillis());
+    if (!filter.ok()) return usage(filter.status().message());
+    audit_filter = std::move(*filter);
+  }
 
   // A server that closes the connection mid-request must give an error,
   // not a process killed by SIGPIPE.
@@ -636,9 +703,8 @@ int RunAdminCommand(const AdminFlags& f) {
   options.user_agent = "strata-admin";
   options.timeout = std::chrono::minutes(5);  // POST gc runs a whole pass before answering
   http::BlockingClient transport(options);
-  common::SystemClock clock;
   AdminClient client(url, transport, clock, *file, std::move(session));
-  Context context{f, client, std::cout, *password};
+  Context context{f, client, std::cout, *password, audit_filter};
   common::Status status = Dispatch(context, *file);
   std::cout.flush();
   return status.ok() ? 0 : failed(status);

@@ -7,6 +7,7 @@
 //   strata admin user add NAME [--password P] [--policy POLICY]...
 //   strata admin key add USER [--description D]
 //   strata admin policy attach POLICY (--user NAME | --group NAME)
+//   strata admin audit [--since 1h] [--user U] [--action 's3:*'] [--failures]
 //   ...
 //
 // Every command prints a readable table or lines, or with --json the
@@ -53,6 +54,7 @@ enum class AdminCommand {
   kStorage,
   kHeal,
   kGc,
+  kAudit,
 };
 
 // The flags as given; each command reads the fields its help names.
@@ -70,6 +72,13 @@ struct AdminFlags {
   std::string description;
   std::vector<std::string> policies;
   bool start = false;  // heal --start
+  // audit (with --user above)
+  std::string since;  // an age (30m, 1h, 7d) or RFC 3339; "" for none
+  std::string until;
+  std::string bucket;
+  std::string action;
+  bool failures = false;
+  int limit = 0;  // 0: the server's default
 };
 
 // Registers the admin flags and subcommands on sub (the `admin` subcommand).

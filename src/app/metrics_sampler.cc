@@ -58,6 +58,11 @@ obs::ScrapeSample SampleMetrics(const MetricsSources& sources) {
                                .errors = cache.errors,
                                .connected = cache.connected};
   }
+  if (sources.postgres != nullptr) {
+    const auto retries = sources.postgres->retry_counts();
+    s.meta_retries = obs::MetaRetrySample{.conflicts = retries.conflict_retries,
+                                          .reconnects = retries.reconnects};
+  }
   return s;
 }
 

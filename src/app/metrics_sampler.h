@@ -7,6 +7,7 @@
 #include "http/server.h"
 #include "meta/cache/cached_meta_store.h"
 #include "meta/meta_store.h"
+#include "meta/postgres/postgres_meta_store.h"
 #include "obs/metrics.h"
 #include "storage/chunk_store/erasure_chunk_store.h"
 #include "storage/gc/garbage_collector.h"
@@ -24,6 +25,9 @@ struct MetricsSources {
   // The Redis cache in front of the metadata store; null when none is
   // configured (the cache metrics are then not exported).
   const meta::cache::CachedMetaStore* cache = nullptr;
+  // The PostgreSQL store under everything; null on SQLite (its transaction
+  // retry counts are then not exported).
+  const meta::postgres::PostgresMetaStore* postgres = nullptr;
 };
 
 // Reads every source once. Blocks on one metadata query (GetStorageStats) and

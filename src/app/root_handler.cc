@@ -76,6 +76,7 @@ http::Response RootHandler::Admin(const http::Request& request, common::ByteSour
   }
   const auto& route = std::get<admin::AdminRoute>(parsed);
   if (admin::IsStorageOp(route.op)) return parts_.admin.Handle(route, request, body);
+  if (admin::IsAuditOp(route.op)) return parts_.audit_admin.Handle(route, request, body);
   return parts_.identity_admin.Handle(route, request, body);
 }
 

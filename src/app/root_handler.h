@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 
+#include "admin/audit_admin.h"
 #include "admin/identity_admin.h"
 #include "admin/storage_admin.h"
 #include "http/handler.h"
@@ -23,6 +24,7 @@ struct RootHandlerParts {
   const storage::ErasureChunkStore& chunks;  // drive health, for readiness
   admin::StorageAdmin& admin;
   admin::IdentityAdmin& identity_admin;
+  admin::AuditAdmin& audit_admin;
   obs::Metrics& metrics;
 };
 
@@ -45,7 +47,8 @@ class RootHandler : public http::Handler {
   //                           (app/readiness.h)
   // /_strata/metrics          GET: Prometheus text format
   // /_strata/admin/v1/...     admin::ParseAdminRoute: storage endpoints to
-  //                           StorageAdmin, the others to IdentityAdmin;
+  //                           StorageAdmin, the audit log to AuditAdmin,
+  //                           the others to IdentityAdmin;
   //                           404 / 405 for unknown paths / methods
   // anything else             the S3 handler
   void Handle(const http::Request& request, common::ByteSource& body,

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "app/drive_binding.h"
 #include "app/metrics_sampler.h"
 #include "app/readiness.h"
 #include "app/root_credentials.h"
@@ -20,6 +21,8 @@
 #include "identity/identity_service.h"
 #include "meta/cache/cached_meta_store.h"
 #include "meta/open_meta_store.h"
+#include "obs/audit_trail.h"
+#include "obs/log_format.h"
 #include "obs/metrics.h"
 #include "obs/timed_meta_store.h"
 #include "s3/s3_handler.h"
@@ -66,7 +69,12 @@ void PrintGeneratedCredential(const auth::Credential& c, const std::filesystem::
 }  // namespace
 
 int RunServer(const ServerConfig& config) {
-  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  {
+    auto format = obs::ParseLogFormat(config.log_format);
+    if (!format.ok()) return Fail("bad --log-format", format.status());
+    common::Status logging = obs::ConfigureLogging(*format, config.log_level);
+    if (!logging.ok()) return Fail("bad --log-level", logging);
+  }
   // Every thread the server starts inherits this mask, so the signals reach
   // only the sigwait below.
   sigset_t signals;
@@ -100,7 +108,24 @@ int RunServer(const ServerConfig& config) {
         "cannot open metadata",
         common::Error(common::Code::kInternal, "the metadata backend has no identity store"));
   }
+  if (opened->audit == nullptr) {
+    return Fail("cannot open metadata",
+                common::Error(common::Code::kInternal, "the metadata backend has no audit store"));
+  }
   spdlog::info("metadata: {}", opened->description);
+  {
+    // Before anything can touch the drives: GC's orphan scan on drives
+    // written with another metadata store would delete every shard.
+    auto* deployment = dynamic_cast<meta::DeploymentStore*>(opened->store.get());
+    if (deployment == nullptr) {
+      return Fail(
+          "cannot open metadata",
+          common::Error(common::Code::kInternal, "the metadata backend has no deployment store"));
+    }
+    auto bound =
+        BindDrivesToDeployment(DrivePaths(config), *opened->store, *deployment, random, clock);
+    if (!bound.ok()) return Fail("the drives do not belong to this metadata store", bound.status());
+  }
   meta::MetaStore* store = opened->store.get();
   meta::IdentityStore* identity_store = opened->identity;
   std::unique_ptr<meta::cache::CachedMetaStore> cache;
@@ -113,6 +138,14 @@ int RunServer(const ServerConfig& config) {
     spdlog::info("metadata cache: {}", WithoutPassword(config.cache));
   }
   obs::TimedMetaStore timed_meta(*store, *identity_store, metrics);
+  // The audit trail writes straight to the database (never through the
+  // cache). Declared after the store, so it is gone before the store closes.
+  obs::AuditOptions audit_options;
+  audit_options.file_path = config.audit_file;
+  audit_options.retention = std::chrono::hours(24 * config.audit_retention_days);
+  auto audit = obs::AuditTrail::Open(*opened->audit, clock, &metrics, audit_options);
+  if (!audit.ok()) return Fail("cannot open --audit-file", audit.status());
+  if (!config.audit_file.empty()) spdlog::info("audit trail: also in {}", config.audit_file);
   auto chunks = OpenChunkStore(config, random, clock);
   if (!chunks.ok()) return Fail("cannot open drives", chunks.status());
   auto chunker = storage::MakeChunker(config.chunker);
@@ -165,9 +198,12 @@ int RunServer(const ServerConfig& config) {
   s3_options.route.domains = config.domains;
   s3_options.region = config.region;
   s3_options.metrics = &metrics;
+  s3_options.audit = audit->get();
   s3::S3Handler s3_handler(s3_options, verifier, identity, buckets, objects, multipart);
-  admin::StorageAdmin storage_admin(verifier, identity, {timed_meta, **chunks, healer, gc, worker});
-  admin::IdentityAdmin identity_admin(verifier, identity);
+  admin::StorageAdmin storage_admin(verifier, identity, {timed_meta, **chunks, healer, gc, worker},
+                                    audit->get());
+  admin::IdentityAdmin identity_admin(verifier, identity, audit->get());
+  admin::AuditAdmin audit_admin(verifier, identity, *opened->audit, audit->get());
   auto layout = ParseErasure(config.erasure);
   if (!layout.ok()) return Fail("bad --erasure", layout.status());
   RootHandlerOptions root_options;
@@ -176,7 +212,7 @@ int RunServer(const ServerConfig& config) {
       DrivesNeededForWrites((*chunks)->drives().size(), layout->data_shards + layout->parity_shards,
                             (*chunks)->write_quorum());
   RootHandler root_handler(
-      {s3_handler, timed_meta, **chunks, storage_admin, identity_admin, metrics},
+      {s3_handler, timed_meta, **chunks, storage_admin, identity_admin, audit_admin, metrics},
       std::move(root_options));
 
   http::ServerOptions options;
@@ -188,7 +224,9 @@ int RunServer(const ServerConfig& config) {
   options.max_inflight = static_cast<size_t>(config.max_inflight);
   http::Server server(options, root_handler);
   metrics.SetSampler([&] {
-    return SampleMetrics({server, timed_meta, **chunks, healer, gc, cache.get()});
+    return SampleMetrics(
+        {server, timed_meta, **chunks, healer, gc, cache.get(),
+         dynamic_cast<const meta::postgres::PostgresMetaStore*>(opened->store.get())});
   });
   common::Status started = server.Start();
   if (!started.ok()) return Fail("cannot listen on " + config.address, started);
@@ -207,6 +245,9 @@ int RunServer(const ServerConfig& config) {
   });
   second_signal.detach();
   server.Stop(std::chrono::seconds(config.shutdown_timeout_s));
+  // After the last request, before the stores close: the queued audit
+  // records reach the database and the file.
+  (*audit)->Stop();
   // After the last request: background passes may still touch the stores.
   worker.Stop();
   spdlog::info("stopped");

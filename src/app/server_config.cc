@@ -28,6 +28,10 @@ void AddServerFlags(CLI::App& sub, ServerConfig& config) {
       ->envname("STRATA_TLS_KEY");
   sub.add_option("--log-level", config.log_level, "trace, debug, info, warn, error")
       ->envname("STRATA_LOG_LEVEL");
+  sub.add_option("--log-format", config.log_format,
+                 "json (one JSON object per line) or text ([time] [level] message)")
+      ->envname("STRATA_LOG_FORMAT")
+      ->check(CLI::IsMember({"json", "text"}));
   sub.add_option("--shutdown-timeout", config.shutdown_timeout_s,
                  "Seconds in-flight requests get to finish on SIGTERM")
       ->envname("STRATA_SHUTDOWN_TIMEOUT");
@@ -85,6 +89,14 @@ void AddServerFlags(CLI::App& sub, ServerConfig& config) {
                  "Redis cache in front of the metadata store: redis://[:PASSWORD@]HOST:PORT[/DB] "
                  "(default: none)")
       ->envname("STRATA_CACHE");
+  sub.add_option("--audit-file", config.audit_file,
+                 "Also append the audit trail to this JSON-lines file (created 0600; default: "
+                 "the metadata store only)")
+      ->envname("STRATA_AUDIT_FILE");
+  sub.add_option("--audit-retention", config.audit_retention_days,
+                 "Days audit records are kept in the metadata store (0: forever)")
+      ->envname("STRATA_AUDIT_RETENTION_DAYS")
+      ->check(CLI::Range(0, 100 * 366));
 }
 
 common::Result<HostPort> ParseAddress(std::string_view address) {

@@ -25,6 +25,7 @@ struct ServerConfig {
   std::string tls_cert;
   std::string tls_key;
   std::string log_level = "info";
+  std::string log_format = "json";  // json or text (obs/log_format.h)
   int shutdown_timeout_s = 30;
   int workers = 32;
   int max_inflight = 256;
@@ -44,6 +45,11 @@ struct ServerConfig {
   // Redis cache in front of the metadata store (meta/cache/cached_meta_store.h):
   // redis://[:password@]host:port[/db]; "" for none.
   std::string cache;
+  // The audit trail (obs/audit_trail.h): always in the metadata store; also
+  // appended to this JSON-lines file when set. Rows older than
+  // audit_retention_days are deleted; 0 keeps them forever.
+  std::string audit_file;
+  int audit_retention_days = 90;
 };
 
 // Registers the flags of `strata server` on sub, writing into config.

@@ -48,6 +48,32 @@ TEST(ServerConfigTest, DefaultDrivesAreSixUnderDir) {
   EXPECT_EQ(DrivePaths(config).size(), 2u);
 }
 
+TEST(ServerConfigTest, LogFormatIsJsonByDefaultAndTextOnRequest) {
+  {
+    CLI::App app;
+    ServerConfig config;
+    AddServerFlags(app, config);
+    const char* argv[] = {"strata", "/srv/data"};
+    ASSERT_NO_THROW(app.parse(2, argv));
+    EXPECT_EQ(config.log_format, "json");
+  }
+  {
+    CLI::App app;
+    ServerConfig config;
+    AddServerFlags(app, config);
+    const char* argv[] = {"strata", "--log-format", "text", "/srv/data"};
+    ASSERT_NO_THROW(app.parse(4, argv));
+    EXPECT_EQ(config.log_format, "text");
+  }
+  {
+    CLI::App app;
+    ServerConfig config;
+    AddServerFlags(app, config);
+    const char* argv[] = {"strata", "--log-format", "xml", "/srv/data"};
+    EXPECT_THROW(app.parse(4, argv), CLI::ValidationError);
+  }
+}
+
 // A list flag takes one (comma-separated) value, so the data folder after it
 // stays the data folder.
 TEST(ServerConfigTest, ListFlagsDoNotSwallowTheDir) {
@@ -104,6 +130,50 @@ TEST(ServerConfigTest, MetaAndCacheFromFlagsOrEnvironment) {
     ASSERT_NO_THROW(app.parse(1, argv));
     EXPECT_EQ(config.meta, "");
     EXPECT_EQ(config.cache, "");
+  }
+}
+
+TEST(ServerConfigTest, AuditFlagsFromFlagsOrEnvironment) {
+  {
+    CLI::App app;
+    ServerConfig config;
+    AddServerFlags(app, config);
+    const char* argv[] = {"strata"};
+    ASSERT_NO_THROW(app.parse(1, argv));
+    EXPECT_EQ(config.audit_file, "");
+    EXPECT_EQ(config.audit_retention_days, 90);
+  }
+  {
+    CLI::App app;
+    ServerConfig config;
+    AddServerFlags(app, config);
+    const char* argv[] = {
+        "strata", "--audit-file", "/var/log/strata/audit.jsonl", "--audit-retention",
+        "0",      "/srv/data"};
+    ASSERT_NO_THROW(app.parse(6, argv));
+    EXPECT_EQ(config.audit_file, "/var/log/strata/audit.jsonl");
+    EXPECT_EQ(config.audit_retention_days, 0);
+    EXPECT_EQ(config.dir, "/srv/data");
+  }
+  {
+    setenv("STRATA_AUDIT_FILE", "/tmp/audit.jsonl", 1);
+    setenv("STRATA_AUDIT_RETENTION_DAYS", "30", 1);
+    CLI::App app;
+    ServerConfig config;
+    AddServerFlags(app, config);
+    const char* argv[] = {"strata"};
+    ASSERT_NO_THROW(app.parse(1, argv));
+    unsetenv("STRATA_AUDIT_FILE");
+    unsetenv("STRATA_AUDIT_RETENTION_DAYS");
+    EXPECT_EQ(config.audit_file, "/tmp/audit.jsonl");
+    EXPECT_EQ(config.audit_retention_days, 30);
+  }
+  for (const char* bad : {"-1", "seven", "99999999"}) {
+    CLI::App app;
+    ServerConfig config;
+    AddServerFlags(app, config);
+    const char* argv[] = {"strata", "--audit-retention", bad};
+    EXPECT_THROW(app.parse(3, argv), CLI::ParseError) << bad;
   }
 }
 

@@ -90,6 +90,22 @@ std::string_view CodeName(Code code) {
       return "InvalidEncodingType";
     case Code::kMalformedPolicy:
       return "MalformedPolicy";
+    case Code::kMalformedPostRequest:
+      return "MalformedPOSTRequest";
+    case Code::kMaxPostPreDataLengthExceeded:
+      return "MaxPostPreDataLengthExceeded";
+    case Code::kInvalidPolicyDocument:
+      return "InvalidPolicyDocument";
+    case Code::kBadRequest:
+      return "BadRequest";
+    case Code::kAccessForbidden:
+      return "AccessForbidden";
+    case Code::kInvalidTag:
+      return "InvalidTag";
+    case Code::kNoSuchTagSet:
+      return "NoSuchTagSet";
+    case Code::kNoSuchCorsConfiguration:
+      return "NoSuchCORSConfiguration";
     case Code::kAccessDenied:
       return "AccessDenied";
     case Code::kInvalidAccessKeyId:

@@ -60,6 +60,16 @@ enum class Code {
   kInvalidStorageClass,
   kInvalidEncodingType,
   kMalformedPolicy,
+  // Browser-based uploads (POST Object).
+  kMalformedPostRequest,
+  kMaxPostPreDataLengthExceeded,
+  kInvalidPolicyDocument,
+  // Tagging and CORS.
+  kBadRequest,       // S3's generic "BadRequest" (tag counts, CORS preflight headers)
+  kAccessForbidden,  // a CORS preflight no rule allows
+  kInvalidTag,
+  kNoSuchTagSet,
+  kNoSuchCorsConfiguration,
   // Authentication and authorization.
   kAccessDenied,
   kInvalidAccessKeyId,

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "http/headers.h"
 
@@ -24,5 +25,11 @@ struct Request {
   std::string request_id;  // unique per request; echoed as x-amz-request-id
   int64_t received_at_ms = 0;
 };
+
+// The host part of a Request::remote_address ("127.0.0.1:53112" ->
+// "127.0.0.1", "[::1]:80" -> "::1"; an address without a port comes back
+// whole): what failed-login limits count per address and the audit trail
+// records as the source, since each connection has a port of its own.
+std::string_view RemoteHost(std::string_view remote_address);
 
 }  // namespace strata::http

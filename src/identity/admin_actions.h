@@ -27,6 +27,9 @@ inline constexpr std::string_view kListPolicies = "admin:ListPolicies";  // list
 inline constexpr std::string_view kCreatePolicy = "admin:CreatePolicy";  // create and replace
 inline constexpr std::string_view kDeletePolicy = "admin:DeletePolicy";
 inline constexpr std::string_view kAttachPolicy = "admin:AttachPolicy";  // attach and detach
+// Read the audit trail (GET audit). Only in admin:*, not in `diagnostics`:
+// its rows name users, access keys, client addresses and object keys.
+inline constexpr std::string_view kGetAuditLog = "admin:GetAuditLog";
 // Not an endpoint: held only by full administrators (admin:*), and required
 // on top of kCreateUser/kAttachPolicy to hand out any policy that grants an
 // admin: action, so a user manager cannot mint administrators.

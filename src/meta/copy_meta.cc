@@ -24,8 +24,11 @@ constexpr std::string_view kMigrationsTable = "schema_migrations";
 // uploads before their parts, users before their keys, memberships and
 // tokens, groups before their members. chunks and policies are named by no
 // foreign key (a manifest names chunks in JSON; attachments may name built-in
-// policies, which have no row).
-constexpr std::array<std::string_view, 12> kCopiedTables = {"buckets",
+// policies, which have no row), nor is audit_log (its rows name users and
+// buckets as text, and outlive them). deployment goes along so the drives,
+// whose markers hold its id (storage/drive/drive_format.h), accept the
+// target.
+constexpr std::array<std::string_view, 14> kCopiedTables = {"buckets",
                                                             "objects",
                                                             "chunks",
                                                             "multipart_uploads",
@@ -36,7 +39,9 @@ constexpr std::array<std::string_view, 12> kCopiedTables = {"buckets",
                                                             "access_keys",
                                                             "policies",
                                                             "policy_attachments",
-                                                            "refresh_tokens"};
+                                                            "refresh_tokens",
+                                                            "audit_log",
+                                                            "deployment"};
 
 // The migrations a database records, in version order; empty when it has no
 // schema_migrations table (Strata never opened it).

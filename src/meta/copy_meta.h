@@ -81,7 +81,7 @@ struct CopyReport {
 // bodies, chunk rows with their reference counts and GC clocks, uploads and
 // parts, users with password hashes, sealed access-key secrets (the target
 // needs the same master key to open them), groups, policies, attachments,
-// refresh tokens and bucket policies.
+// refresh tokens, bucket policies and the audit trail.
 //
 // Steps: the target is opened as a server would open it (created and
 // migrated; a PostgreSQL database is checked for the C collation and UTF8),

@@ -73,16 +73,19 @@ ObjectRecord MakeObject(const std::string& bucket, const std::string& key) {
 
 // A database with a row in every table (and the values that are easiest to
 // get wrong: bytes that are not text, a NUL, a chunk awaiting GC).
-void Populate(MetaStore& store, IdentityStore& identity) {
+void Populate(MetaStore& store, IdentityStore& identity, AuditStore& audit) {
   STRATA_ASSERT_OK(store.CreateBucket(
       {.name = "alpha", .region = "", .owner = "u1", .created_ms = kNow, .policy = ""}));
   STRATA_ASSERT_OK(store.CreateBucket(
       {.name = "beta", .region = "eu-west-3", .owner = "u2", .created_ms = kNow + 1}));
   STRATA_ASSERT_OK(store.SetBucketPolicy("beta", R"({"Version":"2012-10-17","Statement":[]})"));
+  STRATA_ASSERT_OK(store.SetBucketCors("beta", R"({"rules":[{"origins":["*"]}]})"));
+  STRATA_ASSERT_OK(store.SetBucketTagging("beta", {{"env", "prod"}, {"ü", ""}}));
 
   ObjectRecord small = MakeObject("alpha", "small/é");
   small.inline_data = std::string("body\0\xff\x01 bytes", 14);
   small.size = small.inline_data.size();
+  small.tags = {{"k", "v"}};
   STRATA_ASSERT_OK(store.PutObject(small, {}, {}, kNow));
   ObjectRecord empty = MakeObject("alpha", "empty");
   STRATA_ASSERT_OK(store.PutObject(empty, {}, {}, kNow));
@@ -110,7 +113,8 @@ void Populate(MetaStore& store, IdentityStore& identity) {
                          .system_metadata = {},
                          .checksum_algorithm = "SHA256",
                          .checksum_type = "COMPOSITE",
-                         .owner = "u1"};
+                         .owner = "u1",
+                         .tags = {{"stage", "raw"}}};
   STRATA_ASSERT_OK(store.CreateMultipartUpload(upload));
   PartRecord part{.upload_id = "up-1",
                   .part_number = 3,
@@ -149,16 +153,40 @@ void Populate(MetaStore& store, IdentityStore& identity) {
                                                 .user_id = "u1",
                                                 .issued_ms = kNow,
                                                 .expires_ms = kNow + 1000000}));
+
+  // The audit trail: a success and a failure, with text beyond ASCII.
+  const AuditRecord records[] = {{.id = "a-1",
+                                  .time_ms = kNow,
+                                  .request_id = "req-1",
+                                  .source = "127.0.0.1",
+                                  .user = "alice",
+                                  .access_key = "AKALICE",
+                                  .action = "s3:PutObject",
+                                  .bucket = "alpha",
+                                  .resource = "small/é",
+                                  .http_status = 200},
+                                 {.id = "a-2",
+                                  .time_ms = kNow + 1,
+                                  .request_id = "req-2",
+                                  .source = "::1",
+                                  .user = "",
+                                  .access_key = "AKNOBODY",
+                                  .action = "admin:Login",
+                                  .bucket = "",
+                                  .resource = "",
+                                  .http_status = 403,
+                                  .error_code = "AccessDenied"}};
+  STRATA_ASSERT_OK(audit.AppendAudit(records));
 }
 
 // Everything the interfaces can read, as one comparable text.
-std::string Dump(MetaStore& store, IdentityStore& identity) {
+std::string Dump(MetaStore& store, IdentityStore& identity, AuditStore& audit) {
   std::ostringstream out;
   auto buckets = store.ListBuckets();
   if (!buckets.ok()) return "error: " + buckets.status().ToString();
   for (const Bucket& b : *buckets) {
     out << "bucket " << b.name << "|" << b.region << "|" << b.owner << "|" << b.created_ms << "|"
-        << b.policy << "\n";
+        << b.policy << "|" << b.cors << "|" << b.tagging.size() << "\n";
     auto page = store.ListObjects(b.name, {.max_keys = 1000});
     if (!page.ok()) return "error: " + page.status().ToString();
     for (const ObjectRecord& listed : page->objects) {
@@ -167,7 +195,7 @@ std::string Dump(MetaStore& store, IdentityStore& identity) {
       out << " object " << o->key << "|" << o->size << "|" << o->etag << "|" << o->content_type
           << "|" << o->last_modified_ms << "|" << o->checksum.value << "|" << o->inline_data.size()
           << ":" << o->inline_data << "|" << o->part_sizes.size() << "|" << o->user_metadata.size()
-          << "\n";
+          << "|" << o->tags.size() << "\n";
       for (const ManifestEntry& e : o->manifest) {
         out << "  entry " << e.chunk.hash << "@" << e.chunk.location << " " << e.offset << "+"
             << e.length << "\n";
@@ -177,7 +205,7 @@ std::string Dump(MetaStore& store, IdentityStore& identity) {
     if (!uploads.ok()) return "error: " + uploads.status().ToString();
     for (const MultipartUpload& u : uploads->uploads) {
       out << " upload " << u.upload_id << "|" << u.key << "|" << u.content_type << "|"
-          << u.checksum_algorithm << "|" << u.owner << "\n";
+          << u.checksum_algorithm << "|" << u.owner << "|" << u.tags.size() << "\n";
       auto parts = store.GetParts(u.upload_id);
       if (!parts.ok()) return "error: " + parts.status().ToString();
       for (const PartRecord& p : *parts) {
@@ -226,6 +254,13 @@ std::string Dump(MetaStore& store, IdentityStore& identity) {
     out << "policy " << p.name << "|" << p.document << "|" << p.created_ms << "|" << p.updated_ms
         << "\n";
   }
+  auto records = audit.QueryAudit({});
+  if (!records.ok()) return "error: " + records.status().ToString();
+  for (const AuditRecord& r : *records) {
+    out << "audit " << r.id << "|" << r.time_ms << "|" << r.request_id << "|" << r.source << "|"
+        << r.user << "|" << r.access_key << "|" << r.action << "|" << r.bucket << "|" << r.resource
+        << "|" << r.http_status << "|" << r.error_code << "\n";
+  }
   return out.str();
 }
 
@@ -250,8 +285,9 @@ class CopyMetaTest : public ::testing::Test {
     ASSERT_NE(server_, nullptr);
     source_ = dir_.Url("source.db");
     STRATA_ASSERT_OK_AND_ASSIGN(OpenedMetaStore opened, OpenMetaStore(source_, nullptr));
-    Populate(*opened.store, *opened.identity);
-    source_dump_ = Dump(*opened.store, *opened.identity);
+    ASSERT_NE(opened.audit, nullptr);
+    Populate(*opened.store, *opened.identity, *opened.audit);
+    source_dump_ = Dump(*opened.store, *opened.identity, *opened.audit);
     ASSERT_EQ(source_dump_.find("error"), std::string::npos) << source_dump_;
   }
 
@@ -264,7 +300,8 @@ class CopyMetaTest : public ::testing::Test {
   std::string DumpOf(const std::string& url) {
     auto opened = OpenMetaStore(url, nullptr);
     if (!opened.ok()) return "error: " + opened.status().ToString();
-    return Dump(*opened->store, *opened->identity);
+    if (opened->audit == nullptr) return "error: no AuditStore";
+    return Dump(*opened->store, *opened->identity, *opened->audit);
   }
 
   TempDir dir_;
@@ -289,6 +326,7 @@ TEST_F(CopyMetaTest, SqliteToPostgresAndBackKeepsEveryRow) {
   EXPECT_EQ(Rows(from), Rows(to));
   for (const TableRows& t : report.tables) EXPECT_EQ(Rows(from)[t.table], t.rows) << t.table;
   EXPECT_EQ(Rows(from)["refresh_tokens"], 1u);
+  EXPECT_EQ(Rows(from)["audit_log"], 2u);
   EXPECT_EQ(Rows(from)["chunks"], 3u);
   EXPECT_EQ(to.schema_version, LatestSchemaVersion());
 
@@ -304,6 +342,14 @@ TEST_F(CopyMetaTest, SqliteToPostgresAndBackKeepsEveryRow) {
     STRATA_ASSERT_OK_AND_ASSIGN(auto zero,
                                 opened.store->ListUnreferencedChunks(contract::kForever, 10));
     EXPECT_EQ(zero.size(), 2u);  // c1 and c3; c2 is still in the upload's part
+    // The audit trail goes on where it left off.
+    ASSERT_NE(opened.audit, nullptr);
+    const AuditRecord next{.id = "a-3", .time_ms = kNow + 2, .action = "s3:DeleteObject"};
+    STRATA_ASSERT_OK(opened.audit->AppendAudit({&next, 1}));
+    STRATA_ASSERT_OK_AND_ASSIGN(std::vector<AuditRecord> trail, opened.audit->QueryAudit({}));
+    ASSERT_EQ(trail.size(), 3u);
+    EXPECT_EQ(trail[0].id, "a-3");
+    EXPECT_EQ(trail[2].resource, "small/é");
   }
 
   // PostgreSQL to SQLite reads binary results the other way round.

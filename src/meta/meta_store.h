@@ -16,6 +16,10 @@
 
 namespace strata::meta {
 
+// Name/value pairs in the caller's order (repeats kept): object metadata and
+// tag sets.
+using MetadataPairs = std::vector<std::pair<std::string, std::string>>;
+
 struct Bucket {
   std::string name;
   std::string region;  // LocationConstraint given at creation; "" for the default
@@ -24,9 +28,13 @@ struct Bucket {
   // The bucket policy (AWS policy JSON, validated before it is stored); ""
   // for none.
   std::string policy;
+  // The CORS configuration, as the S3 layer encodes it (s3/cors.h: canonical
+  // JSON of the validated rules); "" for none. Opaque to the store.
+  std::string cors;
+  // The bucket's tag set (PutBucketTagging), in the order given; empty for
+  // none.
+  MetadataPairs tagging;
 };
-
-using MetadataPairs = std::vector<std::pair<std::string, std::string>>;
 
 // A stored chunk: up to 4 MiB of content named by its SHA-256 and stored once
 // however many objects use it (ARCHITECTURE.md section 3). Everything needed to
@@ -102,6 +110,10 @@ struct ObjectRecord {
   // inline_data.size()) equals size.
   Manifest manifest;
   std::string inline_data;
+  // The object's tags (x-amz-tagging, PutObjectTagging), in the order given;
+  // empty for none. Changing them (SetObjectTags) changes neither etag nor
+  // last_modified_ms.
+  MetadataPairs tags;
 };
 
 // An upload begun by CreateMultipartUpload and not yet completed or aborted.
@@ -117,6 +129,7 @@ struct MultipartUpload {
   std::string checksum_algorithm;  // x-amz-checksum-algorithm at creation; "" for none
   std::string checksum_type;       // "COMPOSITE" or "FULL_OBJECT"; "" for none
   std::string owner;
+  MetadataPairs tags;  // x-amz-tagging at creation: the completed object's tags
 };
 
 // One uploaded part. Parts are always chunked (never inline), so completion
@@ -195,6 +208,11 @@ class MetaStore {
   virtual common::Status DeleteBucket(std::string_view name) = 0;
   // Replaces the bucket's policy ("" removes it). kNoSuchBucket.
   virtual common::Status SetBucketPolicy(std::string_view name, std::string_view policy) = 0;
+  // Replaces the bucket's CORS configuration ("" removes it). kNoSuchBucket.
+  virtual common::Status SetBucketCors(std::string_view name, std::string_view cors) = 0;
+  // Replaces the bucket's tag set (empty removes it). kNoSuchBucket;
+  // kInvalidArgument for a name or value that is not valid UTF-8.
+  virtual common::Status SetBucketTagging(std::string_view name, const MetadataPairs& tagging) = 0;
 
   // kNoSuchBucket, kNoSuchKey.
   virtual common::Result<ObjectRecord> GetObject(std::string_view bucket, std::string_view key) = 0;
@@ -233,6 +251,12 @@ class MetaStore {
   // common prefix. Cost is an index range scan proportional to the page (plus
   // one seek per common prefix), never a scan of the bucket. kNoSuchBucket.
   virtual common::Result<ListPage> ListObjects(std::string_view bucket, const ListQuery& query) = 0;
+  // Replaces the tags of the object at (bucket, key) (empty removes them),
+  // leaving every other field, etag and last_modified_ms included, as it is.
+  // kNoSuchBucket, kNoSuchKey; kInvalidArgument for a name or value that is
+  // not valid UTF-8.
+  virtual common::Status SetObjectTags(std::string_view bucket, std::string_view key,
+                                       const MetadataPairs& tags) = 0;
 
   // --- Multipart uploads ---
   //

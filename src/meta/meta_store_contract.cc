@@ -43,6 +43,8 @@ ObjectRecord MakeObject(std::string_view bucket, std::string_view key, std::stri
   object.checksum = {.algorithm = "CRC32C",
                      .value = "crc/" + std::to_string(key.size()) + "==",
                      .type = "FULL_OBJECT"};
+  // Out of key order, one empty value: stores keep the order given.
+  object.tags = {{"project", "Ünïcødé " + std::string(key)}, {"empty", ""}, {"a", "1"}};
   return object;
 }
 
@@ -63,6 +65,7 @@ ObjectRecord MakeObject(std::string_view bucket, std::string_view key, std::stri
   if (expected.part_sizes != actual.part_sizes) return differs("part_sizes");
   if (expected.manifest != actual.manifest) return differs("manifest");
   if (expected.inline_data != actual.inline_data) return differs("inline_data");
+  if (expected.tags != actual.tags) return differs("tags");
   return ::testing::AssertionSuccess();
 }
 
@@ -148,7 +151,8 @@ MultipartUpload MakeUpload(std::string_view bucket, std::string_view key,
                          .system_metadata = {{"cache-control", "max-age=" + id}},
                          .checksum_algorithm = "SHA256",
                          .checksum_type = "COMPOSITE",
-                         .owner = "owner-of-" + id};
+                         .owner = "owner-of-" + id,
+                         .tags = {{"team", "t-" + id}, {"a", ""}}};
 }
 
 ::testing::AssertionResult SameUpload(const MultipartUpload& expected,
@@ -169,6 +173,7 @@ MultipartUpload MakeUpload(std::string_view bucket, std::string_view key,
   }
   if (expected.checksum_type != actual.checksum_type) return differs("checksum_type");
   if (expected.owner != actual.owner) return differs("owner");
+  if (expected.tags != actual.tags) return differs("tags");
   return ::testing::AssertionSuccess();
 }
 

@@ -62,6 +62,16 @@ common::Result<std::string> EncodeMetadata(const MetadataPairs& pairs) {
   return array.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+common::Result<std::string> EncodeTags(const MetadataPairs& tags) {
+  if (tags.empty()) return std::string();
+  return EncodeMetadata(tags);
+}
+
+common::Result<MetadataPairs> DecodeTags(std::string_view text) {
+  if (text.empty()) return MetadataPairs();
+  return DecodeMetadata(text);
+}
+
 common::Result<MetadataPairs> DecodeMetadata(std::string_view text) {
   const json parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!parsed.is_array()) {

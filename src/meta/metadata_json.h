@@ -23,6 +23,14 @@ common::Result<std::string> EncodeMetadata(const MetadataPairs& pairs);
 // Inverse of EncodeMetadata. kCorruption when `json` is not such an array.
 common::Result<MetadataPairs> DecodeMetadata(std::string_view json);
 
+// Tag sets (ObjectRecord::tags, MultipartUpload::tags, Bucket::tagging): ""
+// for none, which is also what rows written before tags existed hold,
+// otherwise EncodeMetadata's form. kInvalidArgument as EncodeMetadata.
+common::Result<std::string> EncodeTags(const MetadataPairs& tags);
+
+// Inverse of EncodeTags: "" is no tags. kCorruption as DecodeMetadata.
+common::Result<MetadataPairs> DecodeTags(std::string_view text);
+
 // Encodes a manifest as a compact JSON array with one array per entry:
 //   [[hash, location, data_shards, parity_shards, chunk_size, offset, length], ...]
 // (strings, then non-negative integers). Positional arrays keep a manifest of

@@ -14,11 +14,14 @@ using common::Error;
 constexpr std::string_view kSqliteScheme = "sqlite:";
 
 OpenedMetaStore Opened(std::unique_ptr<MetaStore> store, std::string description) {
-  // A cross-cast from the MetaStore side: null for a backend that does not
-  // implement IdentityStore (yet).
+  // Cross-casts from the MetaStore side: null for a backend that does not
+  // implement IdentityStore or AuditStore (yet).
   IdentityStore* identity = dynamic_cast<IdentityStore*>(store.get());
-  return OpenedMetaStore{
-      .store = std::move(store), .identity = identity, .description = std::move(description)};
+  AuditStore* audit = dynamic_cast<AuditStore*>(store.get());
+  return OpenedMetaStore{.store = std::move(store),
+                         .identity = identity,
+                         .audit = audit,
+                         .description = std::move(description)};
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "common/clock.h"
 #include "common/result.h"
+#include "meta/audit_store.h"
 #include "meta/identity_store.h"
 #include "meta/meta_store.h"
 
@@ -21,6 +22,11 @@ struct OpenedMetaStore {
   // The same object's IdentityStore side; owned by `store`, valid while it
   // lives. Null while a backend does not implement IdentityStore yet.
   IdentityStore* identity = nullptr;
+  // Its AuditStore side (the audit trail's table), likewise owned by `store`.
+  // Null for a backend that does not implement AuditStore. The raw store's:
+  // audit writes and queries bypass any cache or metrics decorator the
+  // server wraps `store` in.
+  AuditStore* audit = nullptr;
   // What was opened, for logs: "sqlite:/var/lib/strata/meta.db" or
   // "postgres://strata@db:5432/strata" (never the password).
   std::string description;

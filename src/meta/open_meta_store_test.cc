@@ -25,6 +25,8 @@ TEST(OpenMetaStoreTest, OpensSqliteByPath) {
     STRATA_EXPECT_OK(opened.store->CreateBucket(contract::MakeBucket("b")));
     ASSERT_NE(opened.identity, nullptr);
     EXPECT_EQ(dynamic_cast<MetaStore*>(opened.identity), opened.store.get());
+    ASSERT_NE(opened.audit, nullptr);
+    EXPECT_EQ(dynamic_cast<MetaStore*>(opened.audit), opened.store.get());
   }
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
@@ -42,6 +44,8 @@ TEST(OpenMetaStoreTest, OpensPostgresByUri) {
     ASSERT_NE(opened.store, nullptr);
     ASSERT_NE(opened.identity, nullptr);
     EXPECT_EQ(dynamic_cast<MetaStore*>(opened.identity), opened.store.get());
+    ASSERT_NE(opened.audit, nullptr);
+    EXPECT_EQ(dynamic_cast<MetaStore*>(opened.audit), opened.store.get());
     EXPECT_EQ(opened.description,
               "postgres://postgres@127.0.0.1:" + std::to_string(server->port()) + "/" + database);
     EXPECT_EQ(opened.description.find("password"), std::string::npos);

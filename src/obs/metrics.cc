@@ -123,9 +123,20 @@ struct Metrics::Impl {
         cache_errors_family(Build(prometheus::BuildCounter(), *registry,
                                   "strata_meta_cache_errors_total",
                                   "Redis round trips that failed or timed out")),
+        meta_retries_family(Build(prometheus::BuildCounter(), *registry,
+                                  "strata_meta_retries_total",
+                                  "PostgreSQL transactions run again, by kind: conflict "
+                                  "(serialization failure) or reconnect (connection lost)")),
         cache_connected_family(Build(prometheus::BuildGauge(), *registry,
                                      "strata_meta_cache_connected",
-                                     "1 while the metadata cache is connected to Redis")) {
+                                     "1 while the metadata cache is connected to Redis")),
+        audit_records(Build(prometheus::BuildCounter(), *registry, "strata_audit_records_total",
+                            "Audit records committed to the metadata store")
+                          .Add({})),
+        audit_lost(Build(prometheus::BuildCounter(), *registry, "strata_audit_records_lost_total",
+                         "Audit records the metadata store refused after retries, or recorded "
+                         "after shutdown")
+                       .Add({})) {
     auto gauge = [&](const char* name, const char* help) -> Gauge* {
       return &Build(prometheus::BuildGauge(), *registry, name, help).Add({});
     };
@@ -200,6 +211,14 @@ struct Metrics::Impl {
     gc_uploads.Advance(s.gc_uploads_aborted);
     gc_bytes.Advance(s.gc_bytes_reclaimed);
     if (s.cache) ApplyCache(*s.cache);
+    if (s.meta_retries) {
+      if (meta_conflicts.counter == nullptr) {
+        meta_conflicts.counter = &meta_retries_family.Add({{"kind", "conflict"}});
+        meta_reconnects.counter = &meta_retries_family.Add({{"kind", "reconnect"}});
+      }
+      meta_conflicts.Advance(s.meta_retries->conflicts);
+      meta_reconnects.Advance(s.meta_retries->reconnects);
+    }
   }
 
   std::shared_ptr<prometheus::Registry> registry;
@@ -223,7 +242,10 @@ struct Metrics::Impl {
   Family<Counter>& cache_hits_family;
   Family<Counter>& cache_misses_family;
   Family<Counter>& cache_errors_family;
+  Family<Counter>& meta_retries_family;
   Family<Gauge>& cache_connected_family;
+  Counter& audit_records;
+  Counter& audit_lost;
 
   // Sampled figures. Current values (capacity, queue) are gauges. Running
   // totals read from the storage engine keep their _total names and are
@@ -254,6 +276,9 @@ struct Metrics::Impl {
   DeltaCounter cache_misses;
   DeltaCounter cache_errors;
   Gauge* cache_connected = nullptr;
+  // Null until a sample carries PostgreSQL retry figures.
+  DeltaCounter meta_conflicts;  // GUARDED_BY(scrape_mu)
+  DeltaCounter meta_reconnects;
 };
 
 Metrics::Metrics() : impl_(std::make_unique<Impl>()) {}
@@ -277,6 +302,11 @@ void Metrics::RecordRequest(const RequestRecord& record) {
 void Metrics::ObserveMetaOperation(std::string_view operation, double seconds) {
   impl_->meta_duration.Add({{"operation", impl_->meta_label.Bound(operation)}}, kMetaBuckets)
       .Observe(seconds);
+}
+
+void Metrics::CountAuditRecords(uint64_t written, uint64_t lost) {
+  if (written > 0) impl_->audit_records.Increment(static_cast<double>(written));
+  if (lost > 0) impl_->audit_lost.Increment(static_cast<double>(lost));
 }
 
 void Metrics::SetSampler(std::function<ScrapeSample()> sampler) {

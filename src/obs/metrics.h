@@ -4,8 +4,8 @@
 // them.
 //
 // Two kinds of figures:
-//   * recorded as they happen: requests (RecordRequest) and metadata store
-//     calls (ObserveMetaOperation);
+//   * recorded as they happen: requests (RecordRequest), metadata store
+//     calls (ObserveMetaOperation) and audit records (CountAuditRecords);
 //   * sampled when scraped: connections, drives, capacity, heal and GC
 //     progress. The app registers a sampler (SetSampler) that reads them from
 //     the HTTP server and the storage engine, so obs depends on nothing but
@@ -70,6 +70,12 @@ struct CacheSample {
   bool connected = false;
 };
 
+// The PostgreSQL store's transaction retries (meta/postgres, RetryCounts).
+struct MetaRetrySample {
+  uint64_t conflicts = 0;   // transactions run again after a serialization failure
+  uint64_t reconnects = 0;  // connections reset after PostgreSQL went away
+};
+
 struct ScrapeSample {
   uint64_t open_connections = 0;
   uint64_t requests_in_flight = 0;
@@ -92,6 +98,9 @@ struct ScrapeSample {
   // nullopt when no cache is configured: the strata_meta_cache_* series are
   // then absent from the scrape (their families show no samples).
   std::optional<CacheSample> cache;
+  // nullopt unless the metadata store is PostgreSQL: strata_meta_retries_total
+  // is then absent.
+  std::optional<MetaRetrySample> meta_retries;
 };
 
 // Thread-safety: every method may be called concurrently, except
@@ -112,6 +121,11 @@ class Metrics {
 
   // One MetaStore call named `operation` (its method name) took `seconds`.
   void ObserveMetaOperation(std::string_view operation, double seconds);
+
+  // The audit trail (obs/audit_trail.h) committed `written` records to the
+  // metadata store and gave up on `lost` ones: strata_audit_records_total
+  // and strata_audit_records_lost_total.
+  void CountAuditRecords(uint64_t written, uint64_t lost);
 
   // The function Scrape calls first to refresh the sampled figures. It runs
   // on the scraping thread and may block (it queries the metadata store).

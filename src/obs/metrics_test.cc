@@ -61,9 +61,21 @@ TEST(MetricsTest, EveryFamilyIsExportedBeforeAnyTraffic) {
            "strata_gc_orphans_deleted_total",
            "strata_gc_uploads_aborted_total",
            "strata_gc_bytes_reclaimed_total",
+           "strata_audit_records_total",
+           "strata_audit_records_lost_total",
        }) {
     EXPECT_THAT(text, HasSubstr(std::string("\n") + family + " ")) << family;
   }
+}
+
+TEST(MetricsTest, CountAuditRecordsAddsToBothCounters) {
+  Metrics metrics;
+  metrics.CountAuditRecords(3, 0);
+  metrics.CountAuditRecords(2, 1);
+  metrics.CountAuditRecords(0, 0);
+  const std::string text = metrics.Scrape();
+  EXPECT_THAT(text, HasSubstr("\nstrata_audit_records_total 5\n"));
+  EXPECT_THAT(text, HasSubstr("\nstrata_audit_records_lost_total 1\n"));
 }
 
 TEST(MetricsTest, RecordRequestFillsEveryRequestFamily) {
@@ -251,6 +263,24 @@ TEST(MetricsTest, CacheSeriesOnlyWithACache) {
   EXPECT_THAT(text, HasSubstr("\nstrata_meta_cache_hits_total 12\n"));
   EXPECT_THAT(text, HasSubstr("\nstrata_meta_cache_errors_total 5\n"));
   EXPECT_THAT(text, HasSubstr("\nstrata_meta_cache_connected 0\n"));
+}
+
+TEST(MetricsTest, PostgresRetrySeriesOnlyWithPostgres) {
+  Metrics metrics;
+  std::optional<MetaRetrySample> retries;
+  metrics.SetSampler([&] {
+    ScrapeSample s = Sample(0, 1);
+    s.meta_retries = retries;
+    return s;
+  });
+  EXPECT_THAT(metrics.Scrape(), Not(HasSubstr("\nstrata_meta_retries_total")));
+  retries = MetaRetrySample{.conflicts = 3, .reconnects = 1};
+  std::string text = metrics.Scrape();
+  EXPECT_THAT(text, HasSubstr("# TYPE strata_meta_retries_total counter"));
+  EXPECT_THAT(text, HasSubstr("\nstrata_meta_retries_total{kind=\"conflict\"} 3\n"));
+  EXPECT_THAT(text, HasSubstr("\nstrata_meta_retries_total{kind=\"reconnect\"} 1\n"));
+  retries = MetaRetrySample{.conflicts = 7, .reconnects = 1};
+  EXPECT_THAT(metrics.Scrape(), HasSubstr("\nstrata_meta_retries_total{kind=\"conflict\"} 7\n"));
 }
 
 }  // namespace

@@ -33,6 +33,15 @@ common::Status TimedMetaStore::SetBucketPolicy(std::string_view name, std::strin
   return Timed("SetBucketPolicy", [&] { return next_.SetBucketPolicy(name, policy); });
 }
 
+common::Status TimedMetaStore::SetBucketCors(std::string_view name, std::string_view cors) {
+  return Timed("SetBucketCors", [&] { return next_.SetBucketCors(name, cors); });
+}
+
+common::Status TimedMetaStore::SetBucketTagging(std::string_view name,
+                                                const meta::MetadataPairs& tagging) {
+  return Timed("SetBucketTagging", [&] { return next_.SetBucketTagging(name, tagging); });
+}
+
 common::Result<meta::ObjectRecord> TimedMetaStore::GetObject(std::string_view bucket,
                                                              std::string_view key) {
   return Timed("GetObject", [&] { return next_.GetObject(bucket, key); });
@@ -53,6 +62,11 @@ common::Result<std::optional<meta::ObjectRecord>> TimedMetaStore::DeleteObject(
 common::Result<meta::ListPage> TimedMetaStore::ListObjects(std::string_view bucket,
                                                            const meta::ListQuery& query) {
   return Timed("ListObjects", [&] { return next_.ListObjects(bucket, query); });
+}
+
+common::Status TimedMetaStore::SetObjectTags(std::string_view bucket, std::string_view key,
+                                             const meta::MetadataPairs& tags) {
+  return Timed("SetObjectTags", [&] { return next_.SetObjectTags(bucket, key, tags); });
 }
 
 common::Status TimedMetaStore::CreateMultipartUpload(const meta::MultipartUpload& upload) {

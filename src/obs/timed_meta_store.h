@@ -29,6 +29,9 @@ class TimedMetaStore : public meta::MetaStore, public meta::IdentityStore {
   common::Result<std::vector<meta::Bucket>> ListBuckets() override;
   common::Status DeleteBucket(std::string_view name) override;
   common::Status SetBucketPolicy(std::string_view name, std::string_view policy) override;
+  common::Status SetBucketCors(std::string_view name, std::string_view cors) override;
+  common::Status SetBucketTagging(std::string_view name,
+                                  const meta::MetadataPairs& tagging) override;
 
   common::Result<meta::ObjectRecord> GetObject(std::string_view bucket,
                                                std::string_view key) override;
@@ -41,6 +44,8 @@ class TimedMetaStore : public meta::MetaStore, public meta::IdentityStore {
                                                                  int64_t now_ms) override;
   common::Result<meta::ListPage> ListObjects(std::string_view bucket,
                                              const meta::ListQuery& query) override;
+  common::Status SetObjectTags(std::string_view bucket, std::string_view key,
+                               const meta::MetadataPairs& tags) override;
 
   common::Status CreateMultipartUpload(const meta::MultipartUpload& upload) override;
   common::Result<meta::MultipartUpload> GetMultipartUpload(std::string_view bucket,

@@ -66,6 +66,23 @@ STRATA_OP_TRAITS(CompleteMultipartUpload, "CompleteMultipartUpload", "s3:PutObje
 STRATA_OP_TRAITS(AbortMultipartUpload, "AbortMultipartUpload", "s3:AbortMultipartUpload");
 STRATA_OP_TRAITS(ListParts, "ListParts", "s3:ListMultipartUploadParts");
 STRATA_OP_TRAITS(ListMultipartUploads, "ListMultipartUploads", "s3:ListBucketMultipartUploads");
+// Authorized by the handler, once the form names the signer and the key.
+STRATA_OP_TRAITS(PostObject, "PostObject", "s3:PutObject");
+// AWS also requires s3:GetObject, which the handler checks.
+STRATA_OP_TRAITS(GetObjectAttributes, "GetObjectAttributes", "s3:GetObjectAttributes");
+STRATA_OP_TRAITS(GetObjectTagging, "GetObjectTagging", "s3:GetObjectTagging");
+STRATA_OP_TRAITS(PutObjectTagging, "PutObjectTagging", "s3:PutObjectTagging");
+STRATA_OP_TRAITS(DeleteObjectTagging, "DeleteObjectTagging", "s3:DeleteObjectTagging");
+STRATA_OP_TRAITS(GetBucketTagging, "GetBucketTagging", "s3:GetBucketTagging");
+STRATA_OP_TRAITS(PutBucketTagging, "PutBucketTagging", "s3:PutBucketTagging");
+// AWS has no s3:DeleteBucketTagging: deleting is putting an empty set.
+STRATA_OP_TRAITS(DeleteBucketTagging, "DeleteBucketTagging", "s3:PutBucketTagging");
+STRATA_OP_TRAITS(GetBucketCors, "GetBucketCors", "s3:GetBucketCORS");
+STRATA_OP_TRAITS(PutBucketCors, "PutBucketCors", "s3:PutBucketCORS");
+// Likewise no s3:DeleteBucketCORS.
+STRATA_OP_TRAITS(DeleteBucketCors, "DeleteBucketCors", "s3:PutBucketCORS");
+// Unauthenticated by design (the browser sends no credentials): no action.
+STRATA_OP_TRAITS(CorsPreflight, "CorsPreflight", "");
 
 #undef STRATA_OP_TRAITS
 
@@ -385,7 +402,7 @@ common::Result<Endpoint> RouteBucket(const http::Request& request, const Target&
     if (method == "HEAD") return Endpoint(op::HeadBucket{bucket});
     if (method == "DELETE") return Endpoint(op::DeleteBucket{bucket});
     if (method == "POST" && IsFormUpload(request)) {
-      return Endpoint(MakeUnsupported(target, "PostObject"));
+      return Endpoint(op::PostObject{bucket});
     }
     return MethodNotAllowed(method);
   }
@@ -405,6 +422,18 @@ common::Result<Endpoint> RouteBucket(const http::Request& request, const Target&
   }
   if (subresource == "policyStatus") {
     if (method == "GET") return Endpoint(op::GetBucketPolicyStatus{bucket});
+    return MethodNotAllowed(method);
+  }
+  if (subresource == "tagging") {
+    if (method == "GET") return Endpoint(op::GetBucketTagging{bucket});
+    if (method == "PUT") return Endpoint(op::PutBucketTagging{bucket});
+    if (method == "DELETE") return Endpoint(op::DeleteBucketTagging{bucket});
+    return MethodNotAllowed(method);
+  }
+  if (subresource == "cors") {
+    if (method == "GET") return Endpoint(op::GetBucketCors{bucket});
+    if (method == "PUT") return Endpoint(op::PutBucketCors{bucket});
+    if (method == "DELETE") return Endpoint(op::DeleteBucketCors{bucket});
     return MethodNotAllowed(method);
   }
   if (subresource == "uploads") {
@@ -473,6 +502,16 @@ common::Result<Endpoint> RouteObject(const http::Request& request, const Target&
     return MethodNotAllowed(method);
   }
   if (subresource == "uploadId") return RouteUpload(request, target, query);
+  if (subresource == "attributes") {
+    if (method == "GET") return Endpoint(op::GetObjectAttributes{target.bucket, target.key});
+    return MethodNotAllowed(method);
+  }
+  if (subresource == "tagging") {
+    if (method == "GET") return Endpoint(op::GetObjectTagging{target.bucket, target.key});
+    if (method == "PUT") return Endpoint(op::PutObjectTagging{target.bucket, target.key});
+    if (method == "DELETE") return Endpoint(op::DeleteObjectTagging{target.bucket, target.key});
+    return MethodNotAllowed(method);
+  }
   return RouteUnsupported(Scope::kObject, request, target, query, subresource);
 }
 
@@ -496,6 +535,13 @@ common::Result<Route> ParseEndpoint(const http::Request& request, const RouteCon
   // underscores), so no such bucket can exist and InvalidBucketName is the
   // more helpful answer than NoSuchBucket.
   STRATA_RETURN_IF_ERROR(CheckBucket(target.bucket));
+
+  // A CORS preflight may carry any query the actual request will (AWS): the
+  // sub-resource does not matter.
+  if (request.method == "OPTIONS") {
+    if (!target.key.empty()) STRATA_RETURN_IF_ERROR(CheckKey(target.key));
+    return Route{op::CorsPreflight{target.bucket, target.key}, std::move(*query)};
+  }
 
   // HEAD is GET without a body, but HEAD on a sub-resource has no S3
   // operation behind it.
@@ -549,6 +595,8 @@ const std::string& BucketOf(const Endpoint& endpoint) {
       },
       endpoint);
 }
+
+common::Status CheckObjectKey(std::string_view key) { return CheckKey(key); }
 
 bool IsValidBucketName(std::string_view name) {
   if (name.size() < 3 || name.size() > 63) return false;

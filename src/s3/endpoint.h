@@ -125,6 +125,55 @@ struct ListParts {
 struct ListMultipartUploads {
   std::string bucket;
 };
+// POST /bucket with a multipart/form-data body (browser-based upload). The
+// key, like the caller's identity, is a form field: not known here.
+struct PostObject {
+  std::string bucket;
+};
+// GET /bucket/key?attributes.
+struct GetObjectAttributes {
+  std::string bucket;
+  std::string key;
+};
+// ?tagging on an object (GET, PUT, DELETE) and on a bucket.
+struct GetObjectTagging {
+  std::string bucket;
+  std::string key;
+};
+struct PutObjectTagging {
+  std::string bucket;
+  std::string key;
+};
+struct DeleteObjectTagging {
+  std::string bucket;
+  std::string key;
+};
+struct GetBucketTagging {
+  std::string bucket;
+};
+struct PutBucketTagging {
+  std::string bucket;
+};
+struct DeleteBucketTagging {
+  std::string bucket;
+};
+// ?cors on a bucket (GET, PUT, DELETE).
+struct GetBucketCors {
+  std::string bucket;
+};
+struct PutBucketCors {
+  std::string bucket;
+};
+struct DeleteBucketCors {
+  std::string bucket;
+};
+// OPTIONS on a bucket or object (key "" for the bucket), whatever the query:
+// a browser's CORS preflight, answered without authentication. It has no IAM
+// action ("").
+struct CorsPreflight {
+  std::string bucket;
+  std::string key;
+};
 
 // A real S3 operation Strata does not implement yet: answered with
 // NotImplemented naming the operation, never a silent wrong answer.
@@ -135,14 +184,16 @@ struct Unsupported {
 };
 }  // namespace op
 
-using Endpoint =
-    std::variant<op::ListBuckets, op::CreateBucket, op::HeadBucket, op::DeleteBucket,
-                 op::GetBucketLocation, op::GetBucketPolicy, op::PutBucketPolicy,
-                 op::DeleteBucketPolicy, op::GetBucketPolicyStatus, op::ListObjects,
-                 op::ListObjectsV2, op::DeleteObjects, op::PutObject, op::CopyObject, op::GetObject,
-                 op::HeadObject, op::DeleteObject, op::CreateMultipartUpload, op::UploadPart,
-                 op::UploadPartCopy, op::CompleteMultipartUpload, op::AbortMultipartUpload,
-                 op::ListParts, op::ListMultipartUploads, op::Unsupported>;
+using Endpoint = std::variant<
+    op::ListBuckets, op::CreateBucket, op::HeadBucket, op::DeleteBucket, op::GetBucketLocation,
+    op::GetBucketPolicy, op::PutBucketPolicy, op::DeleteBucketPolicy, op::GetBucketPolicyStatus,
+    op::ListObjects, op::ListObjectsV2, op::DeleteObjects, op::PutObject, op::CopyObject,
+    op::GetObject, op::HeadObject, op::DeleteObject, op::CreateMultipartUpload, op::UploadPart,
+    op::UploadPartCopy, op::CompleteMultipartUpload, op::AbortMultipartUpload, op::ListParts,
+    op::ListMultipartUploads, op::PostObject, op::GetObjectAttributes, op::GetObjectTagging,
+    op::PutObjectTagging, op::DeleteObjectTagging, op::GetBucketTagging, op::PutBucketTagging,
+    op::DeleteBucketTagging, op::GetBucketCors, op::PutBucketCors, op::DeleteBucketCors,
+    op::CorsPreflight, op::Unsupported>;
 
 struct RouteConfig {
   // Base domains for virtual-host-style requests: with "s3.example.com",
@@ -189,6 +240,11 @@ std::string_view OperationName(const Endpoint& endpoint);
 std::string_view IamAction(const Endpoint& endpoint);
 // Bucket the operation addresses, "" for ListBuckets.
 const std::string& BucketOf(const Endpoint& endpoint);
+
+// The checks ParseEndpoint makes of a key in the path, for a key that comes
+// from elsewhere (a POST form): kKeyTooLong over 1024 bytes,
+// kInvalidObjectName when it is not valid UTF-8.
+common::Status CheckObjectKey(std::string_view key);
 
 // S3 bucket naming rules for new buckets: 3-63 characters of a-z, 0-9, '.',
 // '-'; starts and ends with a letter or digit; no "..", not an IP address

@@ -112,12 +112,20 @@ TEST(ParseEndpointTest, GoodRequests) {
       {"GET", "/photos?versioning", "GetBucketVersioning", "photos", "", true},
       {"PUT", "/photos?versioning", "PutBucketVersioning", "photos", "", true},
       {"GET", "/photos?versions&prefix=a", "ListObjectVersions", "photos", "", true},
-      {"GET", "/photos?tagging", "GetBucketTagging", "photos", "", true},
-      {"PUT", "/photos?tagging", "PutBucketTagging", "photos", "", true},
-      {"DELETE", "/photos?tagging", "DeleteBucketTagging", "photos", "", true},
-      {"GET", "/photos?cors", "GetBucketCors", "photos", "", true},
-      {"PUT", "/photos?cors", "PutBucketCors", "photos", "", true},
-      {"DELETE", "/photos?cors", "DeleteBucketCors", "photos", "", true},
+      {"GET", "/photos?tagging", "GetBucketTagging", "photos", ""},
+      {"PUT", "/photos?tagging", "PutBucketTagging", "photos", ""},
+      {"DELETE", "/photos?tagging", "DeleteBucketTagging", "photos", ""},
+      {"GET", "/photos?cors", "GetBucketCors", "photos", ""},
+      {"PUT", "/photos?cors=", "PutBucketCors", "photos", ""},
+      {"DELETE", "/photos?cors", "DeleteBucketCors", "photos", ""},
+      // CORS preflights, whatever the query.
+      {"OPTIONS", "/photos", "CorsPreflight", "photos", ""},
+      {"OPTIONS", "/photos/", "CorsPreflight", "photos", ""},
+      {"OPTIONS", "/photos/a/b.jpg", "CorsPreflight", "photos", "a/b.jpg"},
+      {"OPTIONS", "/photos/k?uploads", "CorsPreflight", "photos", "k"},
+      {"OPTIONS", "/photos/k?partNumber=2&uploadId=u", "CorsPreflight", "photos", "k"},
+      {"OPTIONS", "/photos?cors", "CorsPreflight", "photos", ""},
+      {"OPTIONS", "/k", "CorsPreflight", "photos", "k", false, {}, kVhost},
       {"GET", "/photos?acl", "GetBucketAcl", "photos", "", true},
       {"PUT", "/photos?acl", "PutBucketAcl", "photos", "", true},
       {"GET", "/photos?lifecycle", "GetBucketLifecycleConfiguration", "photos", "", true},
@@ -149,7 +157,7 @@ TEST(ParseEndpointTest, GoodRequests) {
        "PostObject",
        "photos",
        "",
-       true,
+       false,
        {{"Content-Type", "multipart/form-data; boundary=xyz"}}},
       // Multipart upload.
       {"GET", "/photos?uploads", "ListMultipartUploads", "photos", ""},
@@ -178,9 +186,9 @@ TEST(ParseEndpointTest, GoodRequests) {
       {"POST", "/big.iso?uploads", "CreateMultipartUpload", "photos", "big.iso", false, {}, kVhost},
       {"GET", "/?uploads", "ListMultipartUploads", "photos", "", false, {}, kVhost},
       // Unsupported object sub-resources.
-      {"GET", "/photos/k?tagging", "GetObjectTagging", "photos", "k", true},
-      {"PUT", "/photos/k?tagging&versionId=3", "PutObjectTagging", "photos", "k", true},
-      {"DELETE", "/photos/k?tagging", "DeleteObjectTagging", "photos", "k", true},
+      {"GET", "/photos/k?tagging", "GetObjectTagging", "photos", "k"},
+      {"PUT", "/photos/k?tagging&versionId=3", "PutObjectTagging", "photos", "k"},
+      {"DELETE", "/photos/k?tagging", "DeleteObjectTagging", "photos", "k"},
       {"GET", "/photos/k?acl", "GetObjectAcl", "photos", "k", true},
       {"PUT", "/photos/k?acl", "PutObjectAcl", "photos", "k", true},
       {"GET", "/photos/k?retention", "GetObjectRetention", "photos", "k", true},
@@ -188,7 +196,8 @@ TEST(ParseEndpointTest, GoodRequests) {
       {"GET", "/photos/k?torrent", "GetObjectTorrent", "photos", "k", true},
       {"POST", "/photos/k?restore", "RestoreObject", "photos", "k", true},
       {"POST", "/photos/k?select&select-type=2", "SelectObjectContent", "photos", "k", true},
-      {"GET", "/photos/k?attributes", "GetObjectAttributes", "photos", "k", true},
+      {"GET", "/photos/k?attributes", "GetObjectAttributes", "photos", "k"},
+      {"GET", "/photos/k?attributes&versionId=null", "GetObjectAttributes", "photos", "k"},
       // Virtual-host style.
       {"GET", "/", "ListObjects", "photos", "", false, {}, kVhost},
       {"GET", "/?list-type=2", "ListObjectsV2", "photos", "", false, {}, kVhost},
@@ -215,8 +224,14 @@ TEST(ParseEndpointTest, GoodRequests) {
     EXPECT_EQ(BucketOf(route->endpoint), c.bucket);
     EXPECT_EQ(KeyOf(route->endpoint), c.key);
     EXPECT_EQ(std::holds_alternative<op::Unsupported>(route->endpoint), c.unsupported);
-    EXPECT_FALSE(IamAction(route->endpoint).empty());
-    EXPECT_TRUE(IamAction(route->endpoint).starts_with("s3"));
+    // Every operation has an IAM action but the CORS preflight, which is
+    // never authenticated.
+    if (c.operation == "CorsPreflight") {
+      EXPECT_EQ(IamAction(route->endpoint), "");
+    } else {
+      EXPECT_FALSE(IamAction(route->endpoint).empty());
+      EXPECT_TRUE(IamAction(route->endpoint).starts_with("s3"));
+    }
   }
 }
 
@@ -256,7 +271,13 @@ TEST(ParseEndpointTest, BadRequests) {
       {"GET", "/photos/ab%E2%82", Code::kInvalidObjectName},      // truncated
       // Methods.
       {"PATCH", "/photos/k", Code::kMethodNotAllowed},
-      {"OPTIONS", "/photos/k", Code::kMethodNotAllowed},
+      {"OPTIONS", "/", Code::kMethodNotAllowed},
+      {"OPTIONS", "/photos/" + std::string(1025, 'k'), Code::kKeyTooLong},
+      {"OPTIONS", "/bad_bucket/k", Code::kInvalidBucketName},
+      {"POST", "/photos?tagging", Code::kMethodNotAllowed},
+      {"POST", "/photos/k?tagging", Code::kMethodNotAllowed},
+      {"POST", "/photos?cors", Code::kMethodNotAllowed},
+      {"HEAD", "/photos?cors", Code::kMethodNotAllowed},
       {"POST", "/photos/k", Code::kMethodNotAllowed},
       {"POST", "/photos", Code::kMethodNotAllowed},
       {"POST", "/", Code::kMethodNotAllowed},
@@ -516,6 +537,18 @@ TEST(IamActionTest, ImplementedOperations) {
       {op::AbortMultipartUpload{"b", "k", "u"}, "s3:AbortMultipartUpload"},
       {op::ListParts{"b", "k", "u"}, "s3:ListMultipartUploadParts"},
       {op::ListMultipartUploads{"b"}, "s3:ListBucketMultipartUploads"},
+      {op::PostObject{"b"}, "s3:PutObject"},
+      {op::GetObjectAttributes{"b", "k"}, "s3:GetObjectAttributes"},
+      {op::GetObjectTagging{"b", "k"}, "s3:GetObjectTagging"},
+      {op::PutObjectTagging{"b", "k"}, "s3:PutObjectTagging"},
+      {op::DeleteObjectTagging{"b", "k"}, "s3:DeleteObjectTagging"},
+      {op::GetBucketTagging{"b"}, "s3:GetBucketTagging"},
+      {op::PutBucketTagging{"b"}, "s3:PutBucketTagging"},
+      {op::DeleteBucketTagging{"b"}, "s3:PutBucketTagging"},
+      {op::GetBucketCors{"b"}, "s3:GetBucketCORS"},
+      {op::PutBucketCors{"b"}, "s3:PutBucketCORS"},
+      {op::DeleteBucketCors{"b"}, "s3:PutBucketCORS"},
+      {op::CorsPreflight{"b", "k"}, ""},
   };
   for (const auto& [endpoint, action] : kCases) {
     EXPECT_EQ(IamAction(endpoint), action) << OperationName(endpoint);
@@ -524,12 +557,11 @@ TEST(IamActionTest, ImplementedOperations) {
 
 TEST(IamActionTest, UnsupportedOperations) {
   const std::pair<std::string, std::string_view> kCases[] = {
-      {"PostObject", "s3:PutObject"},
       {"ListObjectVersions", "s3:ListBucketVersions"},
       {"GetBucketLifecycleConfiguration", "s3:GetLifecycleConfiguration"},
       {"DeleteBucketLifecycle", "s3:PutLifecycleConfiguration"},
       {"ListBucketMetricsConfigurations", "s3:GetMetricsConfiguration"},
-      {"GetObjectTagging", "s3:GetObjectTagging"},
+      {"GetObjectAcl", "s3:GetObjectAcl"},
       {"NoSuchOperation", ""},
   };
   for (const auto& [operation, action] : kCases) {

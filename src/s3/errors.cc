@@ -145,6 +145,35 @@ S3ErrorInfo ToS3Error(Code code) {
       // the Status message says where (auth/policy/parser.h).
       return {"MalformedPolicy", 400, "The policy document is malformed."};
 
+    // Browser-based uploads (POST Object).
+    case Code::kMalformedPostRequest:
+      return {"MalformedPOSTRequest", 400,
+              "The body of your POST request is not well-formed multipart/form-data."};
+    case Code::kMaxPostPreDataLengthExceeded:
+      return {"MaxPostPreDataLengthExceeded", 400,
+              "Your POST request fields preceding the upload file were too large."};
+    case Code::kInvalidPolicyDocument:
+      return {"InvalidPolicyDocument", 400,
+              "The content of the form does not meet the conditions specified in the policy "
+              "document."};
+    case Code::kBadRequest:
+      // AWS's code for, among others, too many tags ("Object tags cannot be
+      // greater than 10") and a CORS preflight without Origin.
+      return {"BadRequest", 400, "Bad Request"};
+    case Code::kAccessForbidden:
+      // A CORS preflight (OPTIONS) that no rule of the bucket allows.
+      return {"AccessForbidden", 403, "CORSResponse: This CORS request is not allowed."};
+
+    // Tagging and CORS.
+    case Code::kInvalidTag:
+      return {"InvalidTag", 400,
+              "The tag provided was not a valid tag. This error can occur if the tag did not "
+              "pass input validation."};
+    case Code::kNoSuchTagSet:
+      return {"NoSuchTagSet", 404, "The TagSet does not exist"};
+    case Code::kNoSuchCorsConfiguration:
+      return {"NoSuchCORSConfiguration", 404, "The CORS configuration does not exist"};
+
     // Authentication and authorization.
     case Code::kAccessDenied:
       return {"AccessDenied", 403, "Access Denied"};

@@ -6,13 +6,19 @@
 #include <concepts>
 #include <nlohmann/json.hpp>
 
+#include "auth/sigv4/authorization.h"
+#include "http/request.h"
 #include "s3/errors.h"
 #include "s3/handlers/bucket_handlers.h"
+#include "s3/handlers/cors_handlers.h"
 #include "s3/handlers/delete_objects_handler.h"
 #include "s3/handlers/list_handlers.h"
 #include "s3/handlers/multipart_handlers.h"
+#include "s3/handlers/object_attributes_handler.h"
 #include "s3/handlers/object_handlers.h"
 #include "s3/handlers/policy_handlers.h"
+#include "s3/handlers/post_object_handler.h"
+#include "s3/handlers/tagging_handlers.h"
 #include "s3/request_authorizer.h"
 
 namespace strata::s3 {
@@ -81,9 +87,13 @@ http::Response S3Handler::Reject(const http::Request& request, const common::Sta
 void S3Handler::Handle(const http::Request& request, common::ByteSource& body,
                        http::ResponseWriter& response) {
   auto started = std::chrono::steady_clock::now();
-  CountingWriter writer(response);
+  // Below the counting writer: every answer, errors included, gets the CORS
+  // headers Serve finds (progress.cors_headers).
+  CorsHeaderWriter cors_writer(response);
+  CountingWriter writer(cors_writer);
   common::CountingSource counted_body(body);
   Progress progress;
+  cors_writer.Use(&progress.cors_headers);
   common::Status status = Serve(request, counted_body, writer, progress);
   if (!status.ok()) {
     if (writer.head_written()) {
@@ -105,6 +115,8 @@ void S3Handler::Handle(const http::Request& request, common::ByteSource& body,
       {"operation", progress.operation},
       {"user", progress.user},
       {"access_key", progress.access_key},
+      {"bucket", progress.bucket},
+      {"key", progress.key},
       {"status", writer.status()},
       {"bytes_in", counted_body.bytes()},
       {"bytes_out", writer.bytes()},
@@ -117,6 +129,9 @@ void S3Handler::Handle(const http::Request& request, common::ByteSource& body,
     if (ToS3Error(status.code()).http_status >= 500) line["detail"] = status.ToString();
   }
   spdlog::info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  if (options_.audit != nullptr && obs::ShouldAudit(request.method, writer.status(), error_code)) {
+    Audit(request, progress, writer.status(), error_code);
+  }
   if (options_.metrics != nullptr) {
     options_.metrics->RecordRequest({.operation = progress.operation,
                                      .status = writer.status(),
@@ -127,10 +142,30 @@ void S3Handler::Handle(const http::Request& request, common::ByteSource& body,
   }
 }
 
+void S3Handler::Audit(const http::Request& request, const Progress& progress, int http_status,
+                      std::string_view error_code) {
+  meta::AuditRecord record{
+      .request_id = request.request_id,
+      .source = std::string(http::RemoteHost(request.remote_address)),
+      .user = progress.user,
+      .access_key = progress.access_key,
+      .action = progress.action.empty() ? "s3:" + progress.operation : progress.action,
+      .bucket = progress.bucket,
+      .resource = progress.key,
+      .http_status = http_status,
+      .error_code = std::string(error_code),
+  };
+  // A refused signature: the key the request claimed, unverified (the user
+  // stays unknown).
+  if (progress.auth_refused) record.access_key = auth::ClaimedAccessKey(request);
+  options_.audit->Record(std::move(record));
+}
+
 common::Status S3Handler::Serve(const http::Request& request, common::ByteSource& raw_body,
                                 http::ResponseWriter& response, Progress& progress) {
   STRATA_ASSIGN_OR_RETURN(Route route, ParseEndpoint(request, options_.route));
   progress.operation = std::string(OperationName(route.endpoint));
+  progress.action = std::string(IamAction(route.endpoint));
   progress.bucket = BucketOf(route.endpoint);
   progress.key = std::visit(
       [](const auto& op) -> std::string {
@@ -141,7 +176,31 @@ common::Status S3Handler::Serve(const http::Request& request, common::ByteSource
         }
       },
       route.endpoint);
-  STRATA_ASSIGN_OR_RETURN(auth::AuthResult auth, verifier_.Authenticate(request));
+  // CORS: a preflight is answered here, without authentication (browsers
+  // send no credentials with it); any other request carrying Origin gets the
+  // headers of the bucket's matching rule, whatever its outcome.
+  if (const auto* preflight = std::get_if<op::CorsPreflight>(&route.endpoint)) {
+    return HandleCorsPreflight(request, response, services_.buckets, *preflight);
+  }
+  progress.cors_headers = CorsHeadersFor(request, services_.buckets, progress.bucket);
+  if (const auto* post = std::get_if<op::PostObject>(&route.endpoint)) {
+    // The signer and the key are form fields: the handler authenticates and
+    // authorizes once it has read them.
+    PostObjectProgress posted;
+    common::Status status = HandlePostObject(request, route.query, raw_body, response,
+                                             {verifier_, identity_, services_}, *post, posted);
+    progress.user = std::move(posted.user);
+    progress.access_key = std::move(posted.access_key);
+    progress.key = std::move(posted.key);
+    progress.auth_refused = posted.auth_refused;
+    return status;
+  }
+  common::Result<auth::AuthResult> authenticated = verifier_.Authenticate(request);
+  if (!authenticated.ok()) {
+    progress.auth_refused = true;
+    return authenticated.status();
+  }
+  auth::AuthResult auth = std::move(authenticated).value();
   identity::Caller caller =
       auth.anonymous ? identity::Caller::Anonymous() : identity_.CallerFor(auth.credential);
   progress.user = caller.user_name;
@@ -212,6 +271,38 @@ common::Status S3Handler::Serve(const http::Request& request, common::ByteSource
           [&](const op::ListParts& op) { return HandleListParts(ctx, services_, op); },
           [&](const op::ListMultipartUploads& op) {
             return HandleListMultipartUploads(ctx, services_, op);
+          },
+          [&](const op::PostObject&) {
+            return Error(Code::kInternal, "PostObject is served before authentication");
+          },
+          [&](const op::GetObjectAttributes& op) {
+            return HandleGetObjectAttributes(ctx, services_, op);
+          },
+          [&](const op::GetObjectTagging& op) {
+            return HandleGetObjectTagging(ctx, services_, op);
+          },
+          [&](const op::PutObjectTagging& op) {
+            return HandlePutObjectTagging(ctx, services_, op);
+          },
+          [&](const op::DeleteObjectTagging& op) {
+            return HandleDeleteObjectTagging(ctx, services_, op);
+          },
+          [&](const op::GetBucketTagging& op) {
+            return HandleGetBucketTagging(ctx, services_, op);
+          },
+          [&](const op::PutBucketTagging& op) {
+            return HandlePutBucketTagging(ctx, services_, op);
+          },
+          [&](const op::DeleteBucketTagging& op) {
+            return HandleDeleteBucketTagging(ctx, services_, op);
+          },
+          [&](const op::GetBucketCors& op) { return HandleGetBucketCors(ctx, services_, op); },
+          [&](const op::PutBucketCors& op) { return HandlePutBucketCors(ctx, services_, op); },
+          [&](const op::DeleteBucketCors& op) {
+            return HandleDeleteBucketCors(ctx, services_, op);
+          },
+          [&](const op::CorsPreflight&) {
+            return Error(Code::kInternal, "CorsPreflight is served before authentication");
           },
           [&](const op::Unsupported& op) {
             return Error(Code::kNotImplemented,

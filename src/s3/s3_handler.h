@@ -9,7 +9,9 @@
 
 #include "auth/sigv4/verifier.h"
 #include "http/handler.h"
+#include "http/headers.h"
 #include "identity/identity_service.h"
+#include "obs/audit_trail.h"
 #include "obs/metrics.h"
 #include "s3/endpoint.h"
 #include "s3/handlers/context.h"
@@ -22,6 +24,10 @@ struct S3Options {
   // When set (not owned; must outlive the handler), every request is also
   // counted there, alongside its log line.
   obs::Metrics* metrics = nullptr;
+  // When set (not owned; must outlive the handler), every request
+  // obs::ShouldAudit picks (mutations, and refused requests of any method)
+  // is recorded there: "s3:" IAM action, bucket, key, caller, status.
+  obs::AuditTrail* audit = nullptr;
 };
 
 class S3Handler : public http::Handler {
@@ -40,11 +46,19 @@ class S3Handler : public http::Handler {
   // log line.
   struct Progress {
     std::string operation = "Unknown";
+    std::string action;  // the IAM action ("s3:PutObject"); "" until parsed
     std::string user;
-    std::string access_key;  // the key that signed; "" for anonymous callers
+    std::string access_key;     // the key that signed; "" for anonymous callers
+    bool auth_refused = false;  // SigV4 authentication failed
     std::string bucket;
     std::string key;
+    // CORS headers for the answer (s3/handlers/cors_handlers.h); empty
+    // unless the request carries Origin and a bucket rule allows it.
+    http::Headers cors_headers;
   };
+  // The audit record of a finished request (obs/audit_trail.h).
+  void Audit(const http::Request& request, const Progress& progress, int http_status,
+             std::string_view error_code);
   // Runs the request; returns the failure to answer with, if any.
   common::Status Serve(const http::Request& request, common::ByteSource& raw_body,
                        http::ResponseWriter& response, Progress& progress);

@@ -63,6 +63,39 @@ common::Status BucketService::DeletePolicy(std::string_view name) {
   return meta_.SetBucketPolicy(name, "");
 }
 
+common::Status BucketService::PutCors(std::string_view name, std::string_view cors) {
+  return meta_.SetBucketCors(name, cors);
+}
+
+common::Result<std::string> BucketService::GetCors(std::string_view name) {
+  STRATA_ASSIGN_OR_RETURN(meta::Bucket bucket, meta_.GetBucket(name));
+  if (bucket.cors.empty()) {
+    return common::Error(common::Code::kNoSuchCorsConfiguration,
+                         "The CORS configuration does not exist");
+  }
+  return std::move(bucket.cors);
+}
+
+common::Status BucketService::DeleteCors(std::string_view name) {
+  return meta_.SetBucketCors(name, "");
+}
+
+common::Status BucketService::PutTagging(std::string_view name, const meta::MetadataPairs& tags) {
+  return meta_.SetBucketTagging(name, tags);
+}
+
+common::Result<meta::MetadataPairs> BucketService::GetTagging(std::string_view name) {
+  STRATA_ASSIGN_OR_RETURN(meta::Bucket bucket, meta_.GetBucket(name));
+  if (bucket.tagging.empty()) {
+    return common::Error(common::Code::kNoSuchTagSet, "The TagSet does not exist");
+  }
+  return std::move(bucket.tagging);
+}
+
+common::Status BucketService::DeleteTagging(std::string_view name) {
+  return meta_.SetBucketTagging(name, {});
+}
+
 common::Result<bool> BucketService::PolicyIsPublic(std::string_view name) {
   STRATA_ASSIGN_OR_RETURN(std::string document, GetPolicy(name));
   STRATA_ASSIGN_OR_RETURN(auth::policy::Policy parsed, ParseBucketPolicy(name, document));

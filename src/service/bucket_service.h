@@ -32,6 +32,21 @@ class BucketService {
   // (kNoSuchBucketPolicy without one, as AWS answers).
   common::Result<bool> PolicyIsPublic(std::string_view name);
 
+  // Bucket CORS. `cors` is the configuration's stored form, made and checked
+  // by the S3 layer (s3/cors.h); stored as given. Get fails with
+  // kNoSuchCorsConfiguration when there is none; Delete succeeds either way.
+  // All kNoSuchBucket.
+  common::Status PutCors(std::string_view name, std::string_view cors);
+  common::Result<std::string> GetCors(std::string_view name);
+  common::Status DeleteCors(std::string_view name);
+
+  // Bucket tags, checked by the S3 layer (s3/tagging.h). Put replaces (an
+  // empty set removes them, as AWS does); Get fails with kNoSuchTagSet when
+  // there are none; Delete succeeds either way. All kNoSuchBucket.
+  common::Status PutTagging(std::string_view name, const meta::MetadataPairs& tags);
+  common::Result<meta::MetadataPairs> GetTagging(std::string_view name);
+  common::Status DeleteTagging(std::string_view name);
+
  private:
   meta::MetaStore& meta_;
   const common::Clock& clock_;

@@ -100,6 +100,7 @@ common::Result<meta::MultipartUpload> MultipartService::Create(const CreateMulti
   upload.user_metadata = input.user_metadata;
   upload.system_metadata = input.system_metadata;
   upload.owner = input.owner;
+  upload.tags = input.tags;
   if (input.checksum_algorithm) {
     ChecksumType type =
         input.checksum_type.value_or(DefaultChecksumType(*input.checksum_algorithm));
@@ -339,6 +340,7 @@ common::Result<meta::ObjectRecord> MultipartService::Complete(const CompleteMult
   record.content_type = upload.content_type;
   record.user_metadata = upload.user_metadata;
   record.system_metadata = upload.system_metadata;
+  record.tags = upload.tags;
   record.last_modified_ms = clock_.NowMillis();
   auto done =
       meta_.CompleteMultipartUpload(input.upload_id, record, input.condition, clock_.NowMillis());

@@ -37,6 +37,7 @@ struct CreateMultipartInput {
   std::optional<ChecksumAlgorithm> checksum_algorithm;  // x-amz-checksum-algorithm
   std::optional<ChecksumType> checksum_type;            // x-amz-checksum-type
   std::string owner;
+  meta::MetadataPairs tags;  // x-amz-tagging (checked by the caller): the object's tags
 };
 
 struct UploadPartInput {

@@ -131,6 +131,21 @@ TEST_F(MultipartServiceTest, CompleteConcatenatesPartsWithoutCopying) {
   EXPECT_EQ(multipart_->ListParts("b", "k", id, 0, 10).status().code(), Code::kNoSuchUpload);
 }
 
+TEST_F(MultipartServiceTest, UploadTagsLandOnTheObject) {
+  const std::string id = Create({.tags = {{"stage", "raw"}, {"team", "a b"}}});
+  auto upload = multipart_->GetUpload("b", "k", id);
+  ASSERT_TRUE(upload.ok());
+  EXPECT_EQ(upload->tags, (meta::MetadataPairs{{"stage", "raw"}, {"team", "a b"}}));
+  auto part = Part(id, 1, Bytes(10, 1));
+  ASSERT_TRUE(part.ok());
+  auto object = Complete(id, {{1, part->etag}});
+  ASSERT_TRUE(object.ok()) << object.status().ToString();
+  EXPECT_EQ(object->tags, upload->tags);
+  auto tags = objects_->GetTags("b", "k");
+  ASSERT_TRUE(tags.ok());
+  EXPECT_EQ(*tags, upload->tags);
+}
+
 TEST_F(MultipartServiceTest, CompletionRulesAreChecked) {
   const std::string id = Create();
   auto r1 = Part(id, 1, Bytes(kMinPart, 1));

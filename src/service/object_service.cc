@@ -128,6 +128,7 @@ common::Result<meta::ObjectRecord> ObjectService::Put(const PutObjectInput& inpu
   record.manifest = std::move(written.manifest);
   record.inline_data = std::move(written.inline_data);
   record.checksum = std::move(checksum);
+  record.tags = input.tags;
   return Commit(std::move(record), input.condition, written.written_chunks);
 }
 
@@ -189,12 +190,28 @@ common::Result<meta::ObjectRecord> ObjectService::Copy(const CopyObjectInput& in
     record.user_metadata = input.user_metadata;
     record.system_metadata = input.system_metadata;
   }
+  if (input.replace_tags) record.tags = input.tags;
   return Commit(std::move(record), meta::WriteCondition{}, {});
 }
 
 common::Result<meta::ListPage> ObjectService::List(std::string_view bucket,
                                                    const meta::ListQuery& query) {
   return meta_.ListObjects(bucket, query);
+}
+
+common::Result<meta::MetadataPairs> ObjectService::GetTags(std::string_view bucket,
+                                                           std::string_view key) {
+  STRATA_ASSIGN_OR_RETURN(meta::ObjectRecord object, meta_.GetObject(bucket, key));
+  return std::move(object.tags);
+}
+
+common::Status ObjectService::PutTags(std::string_view bucket, std::string_view key,
+                                      const meta::MetadataPairs& tags) {
+  return meta_.SetObjectTags(bucket, key, tags);
+}
+
+common::Status ObjectService::DeleteTags(std::string_view bucket, std::string_view key) {
+  return meta_.SetObjectTags(bucket, key, {});
 }
 
 }  // namespace strata::service

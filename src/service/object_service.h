@@ -37,6 +37,7 @@ struct PutObjectInput {
   meta::MetadataPairs system_metadata;
   meta::WriteCondition condition;
   std::optional<BodyChecksum> checksum;  // x-amz-checksum-* header or trailer
+  meta::MetadataPairs tags;              // x-amz-tagging, checked by the caller
 };
 
 struct GetObjectInput {
@@ -66,6 +67,10 @@ struct CopyObjectInput {
   std::string content_type;          // used when replace_metadata
   meta::MetadataPairs user_metadata;
   meta::MetadataPairs system_metadata;
+  // x-amz-tagging-directive: REPLACE gives the copy `tags`; otherwise (COPY,
+  // the default) it keeps the source's.
+  bool replace_tags = false;
+  meta::MetadataPairs tags;
 };
 
 class ObjectService {
@@ -88,6 +93,14 @@ class ObjectService {
   // replacing its metadata.
   common::Result<meta::ObjectRecord> Copy(const CopyObjectInput& input);
   common::Result<meta::ListPage> List(std::string_view bucket, const meta::ListQuery& query);
+
+  // Object tags (checked by the caller). Get returns an empty set for an
+  // object without tags; Put replaces them and Delete removes them, changing
+  // neither the ETag nor Last-Modified. All kNoSuchBucket, kNoSuchKey.
+  common::Result<meta::MetadataPairs> GetTags(std::string_view bucket, std::string_view key);
+  common::Status PutTags(std::string_view bucket, std::string_view key,
+                         const meta::MetadataPairs& tags);
+  common::Status DeleteTags(std::string_view bucket, std::string_view key);
 
  private:
   // Commits record; on failure deletes the chunks this request stored, on

@@ -221,6 +221,63 @@ TEST_F(ObjectServiceTest, CopyWritesNoDataAndOutlivesItsSource) {
   EXPECT_EQ(StoredChunksAfterGc(), 0u);
 }
 
+TEST_F(ObjectServiceTest, TagsChangeNeitherETagNorTime) {
+  PutObjectInput input;
+  input.tags = {{"b", "2"}, {"a", "1"}};
+  auto put = Put("k", "payload", input);
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  auto tags = objects_->GetTags("b", "k");
+  ASSERT_TRUE(tags.ok());
+  EXPECT_EQ(*tags, input.tags);
+
+  clock_.Set(clock_.NowMillis() + 5000);
+  ASSERT_TRUE(objects_->PutTags("b", "k", {{"x", "y"}}).ok());
+  auto head = objects_->Get({.bucket = "b", .key = "k", .head_only = true});
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->object.tags, (meta::MetadataPairs{{"x", "y"}}));
+  EXPECT_EQ(head->object.etag, put->etag);
+  EXPECT_EQ(head->object.last_modified_ms, put->last_modified_ms);
+  EXPECT_EQ(Get("k"), "payload");
+  ASSERT_TRUE(objects_->DeleteTags("b", "k").ok());
+  EXPECT_TRUE(objects_->GetTags("b", "k")->empty());
+
+  EXPECT_EQ(objects_->GetTags("b", "nope").status().code(), Code::kNoSuchKey);
+  EXPECT_EQ(objects_->PutTags("b", "nope", {{"x", "y"}}).code(), Code::kNoSuchKey);
+  EXPECT_EQ(objects_->DeleteTags("nope", "k").code(), Code::kNoSuchBucket);
+  // A new PUT without tags leaves the key with none.
+  ASSERT_TRUE(objects_->PutTags("b", "k", {{"x", "y"}}).ok());
+  ASSERT_TRUE(Put("k", "again").ok());
+  EXPECT_TRUE(objects_->GetTags("b", "k")->empty());
+}
+
+TEST_F(ObjectServiceTest, CopyKeepsOrReplacesTags) {
+  PutObjectInput input;
+  input.tags = {{"origin", "src"}};
+  ASSERT_TRUE(Put("src", "payload", input).ok());
+  auto kept =
+      objects_->Copy({.source_bucket = "b", .source_key = "src", .bucket = "b", .key = "kept"});
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  EXPECT_EQ(kept->tags, input.tags);
+  EXPECT_EQ(*objects_->GetTags("b", "kept"), input.tags);
+  auto replaced = objects_->Copy({.source_bucket = "b",
+                                  .source_key = "src",
+                                  .bucket = "b",
+                                  .key = "replaced",
+                                  .replace_tags = true,
+                                  .tags = {{"new", "1"}}});
+  ASSERT_TRUE(replaced.ok()) << replaced.status().ToString();
+  EXPECT_EQ(*objects_->GetTags("b", "replaced"), (meta::MetadataPairs{{"new", "1"}}));
+  ASSERT_TRUE(objects_
+                  ->Copy({.source_bucket = "b",
+                          .source_key = "src",
+                          .bucket = "b",
+                          .key = "cleared",
+                          .replace_tags = true})
+                  .ok());
+  EXPECT_TRUE(objects_->GetTags("b", "cleared")->empty());
+  EXPECT_EQ(*objects_->GetTags("b", "src"), input.tags);
+}
+
 TEST_F(ObjectServiceTest, SameBodyUnderManyKeysIsStoredOnce) {
   std::string body(2 * 4096, 'x');
   for (size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>(i * 13 + i / 4096);

@@ -27,7 +27,9 @@ import urllib.parse
 import uuid
 import xml.etree.ElementTree as ET
 
+import boto3
 import botocore.auth
+import botocore.config
 import pytest
 import requests
 from botocore.awsrequest import AWSRequest
@@ -524,6 +526,46 @@ def admin_ok(server, method, path, expect=200):
     assert status == expect and isinstance(doc, dict), (
         f"{method} {path}: expected {expect} with a JSON object, got {status}: {doc!r}")
     return doc
+
+
+def admin_expect(server, method, path, expect, **kwargs):
+    """Call an admin endpoint, assert the status; return the parsed JSON."""
+    status, doc = admin(server, method, path, **kwargs)
+    assert status == expect, f"{method} {path}: {status} {doc!r}"
+    return doc
+
+
+# --------------------------------------------------------------------------
+# Users, keys and policies through the admin API (authorization tests)
+# --------------------------------------------------------------------------
+
+def make_user(server, *, policies=(), name=None):
+    """A new user holding `policies`; returns (name, access_key, secret_key)."""
+    name = name or "u-" + uuid.uuid4().hex[:10]
+    admin_expect(server, "POST", "users", 201,
+                 body=json.dumps({"name": name, "password": "pw-" + uuid.uuid4().hex,
+                                  "policies": list(policies)}).encode())
+    key = admin_expect(server, "POST", f"users/{name}/keys", 201, body=b"{}")
+    return name, key["access_key"], key["secret_key"]
+
+
+def put_policy(server, name, document):
+    """Create or replace the managed policy `name`."""
+    admin_expect(server, "PUT", f"policies/{name}", 200, body=json.dumps(document).encode())
+
+
+def attach_policy(server, policy, user):
+    admin_expect(server, "POST", f"policies/{policy}/attach", 204,
+                 body=json.dumps({"user": user}).encode())
+
+
+def client_for(server, access_key, secret_key):
+    """A path-style boto3 client signing with these credentials."""
+    return boto3.client(
+        "s3", endpoint_url=server.endpoint, aws_access_key_id=access_key,
+        aws_secret_access_key=secret_key, region_name="us-east-1",
+        config=botocore.config.Config(signature_version="s3v4", s3={"addressing_style": "path"},
+                                      retries={"max_attempts": 1}))
 
 
 def storage_stats(server) -> dict:

@@ -9,47 +9,17 @@ import json
 import time
 import uuid
 
-import boto3
-import botocore.config
 import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from strata_helpers import (admin, assert_client_error, quote_path, raw_request,
+from strata_helpers import admin_expect, assert_client_error
+from strata_helpers import attach_policy as attach
+from strata_helpers import (client_for, make_user, put_policy, quote_path, raw_request,
                             unique_bucket_name)
 
 
-def _admin_ok(server, method, path, expect, **kwargs):
-    status, doc = admin(server, method, path, **kwargs)
-    assert status == expect, f"{method} {path}: {status} {doc!r}"
-    return doc
-
-
-def make_user(server, *, policies=(), name=None):
-    """A new user holding `policies`; returns (name, access_key, secret_key)."""
-    name = name or "u-" + uuid.uuid4().hex[:10]
-    _admin_ok(server, "POST", "users", 201,
-              body=json.dumps({"name": name, "password": "pw-" + uuid.uuid4().hex,
-                               "policies": list(policies)}).encode())
-    key = _admin_ok(server, "POST", f"users/{name}/keys", 201, body=b"{}")
-    return name, key["access_key"], key["secret_key"]
-
-
-def put_policy(server, name, document):
-    _admin_ok(server, "PUT", f"policies/{name}", 200, body=json.dumps(document).encode())
-
-
-def attach(server, policy, user):
-    _admin_ok(server, "POST", f"policies/{policy}/attach", 204,
-              body=json.dumps({"user": user}).encode())
-
-
-def client_for(server, access_key, secret_key):
-    return boto3.client(
-        "s3", endpoint_url=server.endpoint, aws_access_key_id=access_key,
-        aws_secret_access_key=secret_key, region_name="us-east-1",
-        config=botocore.config.Config(signature_version="s3v4", s3={"addressing_style": "path"},
-                                      retries={"max_attempts": 1}))
+_admin_ok = admin_expect
 
 
 @pytest.fixture

@@ -189,3 +189,14 @@ def test_s3api_head_and_list(aws, s3, cli_bucket):
     p = aws("s3api", "get-object", "--bucket", cli_bucket, "--key", "missing", "/dev/null",
             check=False)
     assert p.returncode != 0 and "NoSuchKey" in p.stderr, p.stderr
+
+
+def test_s3api_get_object_attributes(aws, s3, cli_bucket):
+    import json
+    aws("s3api", "create-bucket", "--bucket", cli_bucket)
+    s3.put_object(Bucket=cli_bucket, Key="k", Body=b"12345")
+    got = json.loads(aws("s3api", "get-object-attributes", "--bucket", cli_bucket, "--key", "k",
+                         "--object-attributes", "ETag", "ObjectSize", "StorageClass").stdout)
+    assert got["ETag"] == "827ccb0eea8a706c4c34a16891f84e7b"  # MD5 of "12345", no quotes
+    assert got["ObjectSize"] == 5
+    assert got["StorageClass"] == "STANDARD"

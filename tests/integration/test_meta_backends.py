@@ -56,6 +56,21 @@ def test_cache_metrics_follow_the_configuration(strata, s3, bucket):
     assert "strata_meta_cache_errors_total" in after, after
 
 
+def test_retry_metrics_only_on_postgres(strata, s3, bucket):
+    """strata_meta_retries_total{kind} is exported exactly when the store is
+    PostgreSQL (docs/operations.md), both kinds from the first scrape."""
+    s3.put_object(Bucket=bucket, Key="counted", Body=b"x")
+    text = requests.get(strata.endpoint + "/_strata/metrics", timeout=TIMEOUT).text
+    series = {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
+              for line in text.splitlines() if line.startswith("strata_meta_retries_total")}
+    if meta_backends.META != "postgres":
+        assert series == {}, series
+        return
+    assert set(series) == {'strata_meta_retries_total{kind="conflict"}',
+                           'strata_meta_retries_total{kind="reconnect"}'}, series
+    assert all(v >= 0 for v in series.values()), series
+
+
 def test_opened_store_is_logged_without_passwords(tmp_path):
     _require_binary()
     if meta_backends.META == "postgres":

@@ -17,14 +17,9 @@ CASES = {
         Bucket=b, LifecycleConfiguration={"Rules": [{
             "ID": "r", "Status": "Enabled", "Filter": {"Prefix": ""},
             "Expiration": {"Days": 1}}]}),
-    "put_bucket_cors": lambda s3, b: s3.put_bucket_cors(
-        Bucket=b, CORSConfiguration={"CORSRules": [{
-            "AllowedMethods": ["GET"], "AllowedOrigins": ["*"]}]}),
-    "put_bucket_tagging": lambda s3, b: s3.put_bucket_tagging(
-        Bucket=b, Tagging={"TagSet": [{"Key": "k", "Value": "v"}]}),
+    "put_bucket_acl": lambda s3, b: s3.put_bucket_acl(Bucket=b, ACL="private"),
     # object sub-resources
-    "put_object_tagging": lambda s3, b: s3.put_object_tagging(
-        Bucket=b, Key="existing", Tagging={"TagSet": [{"Key": "k", "Value": "v"}]}),
+    "put_object_acl": lambda s3, b: s3.put_object_acl(Bucket=b, Key="existing", ACL="private"),
 }
 
 
@@ -38,6 +33,6 @@ def test_not_implemented(s3, bucket, op):
 
 
 def test_not_implemented_raw_document(strata, bucket):
-    resp = raw_request(strata, "GET", quote_path(bucket), query={"tagging": None})
+    resp = raw_request(strata, "GET", quote_path(bucket), query={"acl": None})
     fields = assert_raw_error(resp, "NotImplemented", 501)
     assert fields.get("Message")

@@ -50,6 +50,7 @@ struct ErrorStyle {
 constexpr ErrorStyle kHeaderError{Code::kAuthorizationHeaderMalformed,
                                   "The authorization header is malformed; "};
 constexpr ErrorStyle kQueryError{Code::kAuthorizationQueryParametersError, ""};
+constexpr ErrorStyle kFormError{Code::kInvalidArgument, "x-amz-credential: "};
 
 // Fills the credential fields of claim from "AK/YYYYMMDD/region/s3/aws4_request".
 common::Status ParseCredential(std::string_view credential, const ErrorStyle& error,
@@ -262,6 +263,27 @@ common::Result<PresignClaim> ParsePresignQuery(const http::QueryParams& params,
   claim.expires_s = expires_s;
   STRATA_RETURN_IF_ERROR(ParseSignedHeaders(*signed_headers, kQueryError, claim.signature));
   STRATA_RETURN_IF_ERROR(ParseSignature(*signature, kQueryError, claim.signature));
+  return claim;
+}
+
+std::string ClaimedAccessKey(const http::Request& request) {
+  if (const std::string* header = request.headers.Find("authorization")) {
+    auto claim = ParseAuthorizationHeader(*header);
+    return claim.ok() ? claim->access_key : "";
+  }
+  std::optional<http::QueryParams> params = http::ParseQuery(request.query);
+  if (!params) return "";
+  bool repeated = false;
+  const std::string* credential = FindUnique(*params, "X-Amz-Credential", repeated);
+  if (credential == nullptr || repeated) return "";
+  SignatureClaim claim;
+  if (!ParseCredential(*credential, kQueryError, claim).ok()) return "";
+  return claim.access_key;
+}
+
+common::Result<SignatureClaim> ParseCredentialField(std::string_view credential) {
+  SignatureClaim claim;
+  STRATA_RETURN_IF_ERROR(ParseCredential(credential, kFormError, claim));
   return claim;
 }
 

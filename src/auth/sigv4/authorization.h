@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "http/request.h"
 #include "http/url.h"
 
 namespace strata::auth {
@@ -64,5 +65,18 @@ struct PresignClaim {
 // 1..max_expires_s, or SignedHeaders lacks "host".
 common::Result<PresignClaim> ParsePresignQuery(const http::QueryParams& params,
                                                int64_t max_expires_s);
+
+// The access key a request claims to be signed by, unverified: the
+// Credential of a SigV4 Authorization header, else the X-Amz-Credential query
+// parameter, parsed as above; "" when there is neither or it does not parse.
+// For the record of a refused request (obs/audit_trail.h), never for
+// authentication.
+std::string ClaimedAccessKey(const http::Request& request);
+
+// Parses the x-amz-credential field of a browser-based POST upload,
+// "AK/YYYYMMDD/region/s3/aws4_request", into a claim's access_key, date,
+// region and service (the other fields stay empty). kInvalidArgument when it
+// has another shape, service or terminal.
+common::Result<SignatureClaim> ParseCredentialField(std::string_view credential);
 
 }  // namespace strata::auth

@@ -145,6 +145,47 @@ TEST(ParsePresignQueryTest, ParsesTheDocExample) {
   EXPECT_TRUE(HasSigV2PresignParams(Query("AWSAccessKeyId=AK&Expires=1&Signature=x")));
 }
 
+TEST(ClaimedAccessKeyTest, FromTheHeaderOrTheQuery) {
+  const struct {
+    const char* authorization;  // nullptr: no header
+    std::string query;
+    const char* want;
+  } cases[] = {
+      {"AWS4-HMAC-SHA256 Credential=AKCLAIMED/20130524/us-east-1/s3/aws4_request, "
+       "SignedHeaders=host;x-amz-date, "
+       "Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024",
+       "", "AKCLAIMED"},
+      {nullptr, kPresignBase, "AKIAIOSFODNN7EXAMPLE"},
+      // Only the credential must parse: a presigned URL missing its other
+      // parameters still names its key.
+      {nullptr, "X-Amz-Credential=AKQ%2F20130524%2Fus-east-1%2Fs3%2Faws4_request", "AKQ"},
+      // The header wins, as in authentication (where both is an error).
+      {"AWS4-HMAC-SHA256 Credential=AKH/20130524/us-east-1/s3/aws4_request, "
+       "SignedHeaders=host, "
+       "Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024",
+       kPresignBase, "AKH"},
+      {nullptr, "", ""},
+      {nullptr, "list-type=2", ""},
+      {"AWS AKV2:c2lnbmF0dXJl", "", ""},
+      {"Bearer abc", "", ""},
+      {"AWS4-HMAC-SHA256 Credential=AK/2013/us-east-1/s3/aws4_request", "", ""},
+      {nullptr, "X-Amz-Credential=AK%2Fbad", ""},
+      // Two credentials: ambiguous, so none.
+      {nullptr,
+       "X-Amz-Credential=AK1%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
+       "&X-Amz-Credential=AK2%2F20130524%2Fus-east-1%2Fs3%2Faws4_request",
+       ""},
+      {nullptr, "X-Amz-Credential=%zz", ""},
+  };
+  for (const auto& c : cases) {
+    http::Request request;
+    if (c.authorization != nullptr) request.headers.Set("Authorization", c.authorization);
+    request.query = c.query;
+    EXPECT_EQ(ClaimedAccessKey(request), c.want)
+        << (c.authorization ? c.authorization : "") << " ? " << c.query;
+  }
+}
+
 TEST(ParsePresignQueryTest, RejectsBadParameters) {
   const std::string base = kPresignBase;
   auto replace = [&](std::string from, std::string to) {

@@ -189,6 +189,41 @@ common::Result<AuthResult> SigV4Verifier::AuthenticatePresigned(
   return result;
 }
 
+common::Result<AuthResult> SigV4Verifier::AuthenticatePost(const PostSignature& form) const {
+  if (form.algorithm != kSigV4Algorithm) {
+    return common::Error(Code::kInvalidRequest,
+                         "The authorization mechanism you have provided is not supported. Please "
+                         "use AWS4-HMAC-SHA256.");
+  }
+  STRATA_ASSIGN_OR_RETURN(SignatureClaim claim, ParseCredentialField(form.credential));
+  if (!common::ParseAmzDate(form.amz_date)) {
+    return common::Error(Code::kInvalidArgument,
+                         "x-amz-date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
+  }
+  if (std::string_view(form.amz_date).substr(0, 8) != claim.date) {
+    return common::Error(Code::kInvalidArgument,
+                         "Invalid credential date. Date is not the same as X-Amz-Date.");
+  }
+  STRATA_ASSIGN_OR_RETURN(Credential credential, credentials_.Lookup(claim.access_key));
+  std::string signing_key =
+      DeriveSigningKey(credential.secret_key, claim.date, claim.region, claim.service);
+  std::string expected = SignHex(signing_key, form.policy);
+  std::string given = http::ToLower(form.signature);
+  if (!common::ConstantTimeEquals(expected, given)) {
+    return common::Error(Code::kSignatureDoesNotMatch,
+                         "The request signature we calculated does not match the signature you "
+                         "provided. Check your key and signing method.");
+  }
+  AuthResult result;
+  result.credential = std::move(credential);
+  result.region = claim.region;
+  result.signing_key = std::move(signing_key);
+  result.seed_signature = std::move(given);
+  result.amz_date = form.amz_date;
+  result.scope = claim.Scope();
+  return result;
+}
+
 common::Result<AuthResult> SigV4Verifier::AuthenticateAnonymous(
     const http::Request& request) const {
   AuthResult result;

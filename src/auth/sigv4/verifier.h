@@ -88,6 +88,16 @@ struct SigV4Options {
 
 // Thread-safe as long as the CredentialStore and the Clock are; both must
 // outlive the verifier.
+// The signature fields of a browser-based POST upload: form fields, not
+// headers. The policy is what is signed.
+struct PostSignature {
+  std::string algorithm;   // x-amz-algorithm
+  std::string credential;  // x-amz-credential
+  std::string amz_date;    // x-amz-date
+  std::string signature;   // x-amz-signature
+  std::string policy;      // policy: the base64 text, as sent
+};
+
 class SigV4Verifier {
  public:
   SigV4Verifier(CredentialStore& credentials, const common::Clock& clock,
@@ -108,6 +118,16 @@ class SigV4Verifier {
   //
   // Returns the codes listed at the top of this file.
   common::Result<AuthResult> Authenticate(const http::Request& request) const;
+
+  // Checks a POST form's signature: the hex HMAC-SHA256 of the policy's
+  // base64 text under the signing key of the credential's date, region and
+  // service. The clock is not consulted: the policy's expiration bounds the
+  // form's life, and the caller checks it. The result is unsigned-payload
+  // (the file is not covered by the signature; the policy's conditions are).
+  // Returns kInvalidRequest for an algorithm other than AWS4-HMAC-SHA256,
+  // kInvalidArgument for a malformed credential or x-amz-date or a date that
+  // is not the credential's, kInvalidAccessKeyId, kSignatureDoesNotMatch.
+  common::Result<AuthResult> AuthenticatePost(const PostSignature& form) const;
 
   // The body as the operation must see it:
   //   kUnsigned: raw, passed through;

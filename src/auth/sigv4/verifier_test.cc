@@ -643,5 +643,77 @@ TEST_F(VerifierTest, ChunkedUploadLengthMismatch) {
   EXPECT_EQ(AuthCode(c.request), Code::kSignatureDoesNotMatch);
 }
 
+// Browser-based POST: the signature covers the policy's base64 text. The
+// expected signature was computed independently (Python hmac/hashlib) with
+// the documentation's example credentials.
+constexpr std::string_view kPostPolicy =
+    "eyAiZXhwaXJhdGlvbiI6ICIyMDE1LTEyLTMwVDEyOjAwOjAwLjAwMFoiLAogICJjb25kaXRpb25zIjogWwogICAgeyJi"
+    "dWNrZXQiOiAic2lndjRleGFtcGxlYnVja2V0In0sCiAgICBbInN0YXJ0cy13aXRoIiwgIiRrZXkiLCAidXNlci91c2Vy"
+    "MS8iXSwKICAgIHsieC1hbXotY3JlZGVudGlhbCI6ICJBS0lBSU9TRk9ETk43RVhBTVBMRS8yMDE1MTIyOS91cy1lYXN0"
+    "LTEvczMvYXdzNF9yZXF1ZXN0In0sCiAgICB7IngtYW16LWFsZ29yaXRobSI6ICJBV1M0LUhNQUMtU0hBMjU2In0sCiAg"
+    "ICB7IngtYW16LWRhdGUiOiAiMjAxNTEyMjlUMDAwMDAwWiIgfQogIF0KfQ==";
+constexpr std::string_view kPostSignature =
+    "7f7775fa6d4a7a15fda5cc67af7c829f04b63206c2eaffb5302371968f1c2476";
+
+PostSignature GoodPostForm() {
+  return {"AWS4-HMAC-SHA256", "AKIAIOSFODNN7EXAMPLE/20151229/us-east-1/s3/aws4_request",
+          "20151229T000000Z", std::string(kPostSignature), std::string(kPostPolicy)};
+}
+
+TEST_F(VerifierTest, PostPolicySignature) {
+  auto good = verifier_.AuthenticatePost(GoodPostForm());
+  ASSERT_TRUE(good.ok()) << good.status().ToString();
+  EXPECT_EQ(good->credential.user, "alice");
+  EXPECT_EQ(good->region, "us-east-1");
+  EXPECT_FALSE(good->anonymous);
+  EXPECT_EQ(good->payload, PayloadKind::kUnsigned);
+
+  // Upper-case hex is the same signature.
+  PostSignature upper = GoodPostForm();
+  for (char& c : upper.signature) c = static_cast<char>(std::toupper(c));
+  EXPECT_TRUE(verifier_.AuthenticatePost(upper).ok());
+
+  struct Case {
+    std::string label;
+    void (*mutate)(PostSignature&);
+    Code code;
+  };
+  const Case cases[] = {
+      {"policy changed", [](PostSignature& f) { f.policy[10] = 'A'; },
+       Code::kSignatureDoesNotMatch},
+      {"signature changed", [](PostSignature& f) { f.signature[0] = '0'; },
+       Code::kSignatureDoesNotMatch},
+      {"another region signed",
+       [](PostSignature& f) {
+         f.credential = "AKIAIOSFODNN7EXAMPLE/20151229/eu-west-1/s3/aws4_request";
+       },
+       Code::kSignatureDoesNotMatch},
+      {"unknown key",
+       [](PostSignature& f) { f.credential = "AKIDUNKNOWN/20151229/us-east-1/s3/aws4_request"; },
+       Code::kInvalidAccessKeyId},
+      {"another service",
+       [](PostSignature& f) {
+         f.credential = "AKIAIOSFODNN7EXAMPLE/20151229/us-east-1/sqs/aws4_request";
+       },
+       Code::kInvalidArgument},
+      {"malformed credential", [](PostSignature& f) { f.credential = "AKIAIOSFODNN7EXAMPLE"; },
+       Code::kInvalidArgument},
+      {"date of another day", [](PostSignature& f) { f.amz_date = "20151230T000000Z"; },
+       Code::kInvalidArgument},
+      {"malformed date", [](PostSignature& f) { f.amz_date = "2015-12-29"; },
+       Code::kInvalidArgument},
+      {"SigV2 algorithm", [](PostSignature& f) { f.algorithm = "AWS4-HMAC-SHA1"; },
+       Code::kInvalidRequest},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.label);
+    PostSignature form = GoodPostForm();
+    c.mutate(form);
+    auto result = verifier_.AuthenticatePost(form);
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.status().code(), c.code) << result.status().ToString();
+  }
+}
+
 }  // namespace
 }  // namespace strata::auth

@@ -207,6 +207,16 @@ common::Status CachedMetaStore::SetBucketPolicy(std::string_view name, std::stri
                       [&] { return next_.SetBucketPolicy(name, policy); });
 }
 
+common::Status CachedMetaStore::SetBucketCors(std::string_view name, std::string_view cors) {
+  return Invalidating(keys_->BucketTarget(name), [&] { return next_.SetBucketCors(name, cors); });
+}
+
+common::Status CachedMetaStore::SetBucketTagging(std::string_view name,
+                                                 const MetadataPairs& tagging) {
+  return Invalidating(keys_->BucketTarget(name),
+                      [&] { return next_.SetBucketTagging(name, tagging); });
+}
+
 // --- Objects ---------------------------------------------------------------
 
 common::Result<ObjectRecord> CachedMetaStore::GetObject(std::string_view bucket,
@@ -233,6 +243,13 @@ common::Result<std::optional<ObjectRecord>> CachedMetaStore::DeleteObject(std::s
 common::Result<ListPage> CachedMetaStore::ListObjects(std::string_view bucket,
                                                       const ListQuery& query) {
   return next_.ListObjects(bucket, query);
+}
+
+common::Status CachedMetaStore::SetObjectTags(std::string_view bucket, std::string_view key,
+                                              const MetadataPairs& tags) {
+  // The cached head carries the tags (x-amz-tagging-count, GetObjectTagging).
+  return Invalidating(keys_->ObjectTarget(bucket, key),
+                      [&] { return next_.SetObjectTags(bucket, key, tags); });
 }
 
 // --- Multipart uploads (nothing cached; completion writes an object) -------

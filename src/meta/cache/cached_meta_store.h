@@ -30,7 +30,7 @@
 // one Lua script; a miss adds the store read and one more round trip to fill.
 //
 // What is cached, found or not found:
-//   GetBucket(name)          Bucket incl. policy, or kNoSuchBucket
+//   GetBucket(name)          Bucket incl. policy, CORS and tags, or kNoSuchBucket
 //   GetObject(bucket, key)   the whole ObjectRecord (manifest, inline body),
 //                            or kNoSuchKey (never kNoSuchBucket: see below)
 //   GetAccessKey, GetUser    the row, or kNoSuchEntity
@@ -63,8 +63,10 @@
 // write no node can serve or fill the old value after any node has read the
 // new one (the marker closes the window between the commit and End). Which
 // writes invalidate what:
-//   CreateBucket, DeleteBucket, SetBucketPolicy        the bucket
-//   PutObject, DeleteObject, CompleteMultipartUpload   that object's head
+//   CreateBucket, DeleteBucket, SetBucketPolicy,
+//   SetBucketCors, SetBucketTagging                    the bucket
+//   PutObject, DeleteObject, CompleteMultipartUpload,
+//   SetObjectTags                                      that object's head
 //   every user, access key, group, membership, policy and attachment write
 //                                                      all identity entries
 // Identity uses one coarse generation: each identity write's Begin and End
@@ -188,6 +190,8 @@ class CachedMetaStore final : public MetaStore, public IdentityStore {
   // Invalidate the bucket.
   common::Status DeleteBucket(std::string_view name) override;
   common::Status SetBucketPolicy(std::string_view name, std::string_view policy) override;
+  common::Status SetBucketCors(std::string_view name, std::string_view cors) override;
+  common::Status SetBucketTagging(std::string_view name, const MetadataPairs& tagging) override;
 
   // Cached, including kNoSuchKey (see "What is cached").
   common::Result<ObjectRecord> GetObject(std::string_view bucket, std::string_view key) override;
@@ -199,6 +203,9 @@ class CachedMetaStore final : public MetaStore, public IdentityStore {
                                                            std::string_view key,
                                                            int64_t now_ms) override;
   common::Result<ListPage> ListObjects(std::string_view bucket, const ListQuery& query) override;
+  // Invalidates the object's head.
+  common::Status SetObjectTags(std::string_view bucket, std::string_view key,
+                               const MetadataPairs& tags) override;
 
   common::Status CreateMultipartUpload(const MultipartUpload& upload) override;
   common::Result<MultipartUpload> GetMultipartUpload(std::string_view bucket, std::string_view key,

@@ -118,6 +118,22 @@ const std::vector<WriteCase>& WriteCases() {
       {"SetBucketPolicy", [](CachedMetaStore& c) { return c.CreateBucket(MakeBucket("b")); },
        bucket,
        [](CachedMetaStore& c) { return c.SetBucketPolicy("b", R"({"Version":"2012-10-17"})"); }},
+      {"SetBucketCors", [](CachedMetaStore& c) { return c.CreateBucket(MakeBucket("b")); }, bucket,
+       [](CachedMetaStore& c) { return c.SetBucketCors("b", R"([{"o":["*"]}])"); }},
+      {"SetBucketTagging", [](CachedMetaStore& c) { return c.CreateBucket(MakeBucket("b")); },
+       bucket,
+       [](CachedMetaStore& c) {
+         return c.SetBucketTagging("b", {{"k", "v"}});
+       }},
+      {"SetObjectTags",
+       [](CachedMetaStore& c) {
+         return All({c.CreateBucket(MakeBucket("b")),
+                     c.PutObject(MakeObject("b", "k"), {}, {}, kNowMs).status()});
+       },
+       object,
+       [](CachedMetaStore& c) {
+         return c.SetObjectTags("b", "k", {{"new", "tag"}});
+       }},
       {"CreateUser", [](CachedMetaStore&) { return common::Status::Ok(); }, user,
        [](CachedMetaStore& c) { return c.CreateUser(MakeUser("u1")); }},
       {"UpdateUser", [](CachedMetaStore& c) { return c.CreateUser(MakeUser("u1")); }, user,

@@ -19,6 +19,7 @@ common::Result<EncodedObject> EncodeObject(const ObjectRecord& object,
   STRATA_ASSIGN_OR_RETURN(encoded.system_metadata, EncodeMetadata(object.system_metadata));
   STRATA_ASSIGN_OR_RETURN(encoded.manifest, EncodeManifest(object.manifest));
   encoded.part_sizes = EncodePartSizes(object.part_sizes);
+  STRATA_ASSIGN_OR_RETURN(encoded.tags, EncodeTags(object.tags));
   return encoded;
 }
 
@@ -33,6 +34,7 @@ common::Result<EncodedUpload> EncodeUpload(const MultipartUpload& upload) {
   EncodedUpload encoded;
   STRATA_ASSIGN_OR_RETURN(encoded.user_metadata, EncodeMetadata(upload.user_metadata));
   STRATA_ASSIGN_OR_RETURN(encoded.system_metadata, EncodeMetadata(upload.system_metadata));
+  STRATA_ASSIGN_OR_RETURN(encoded.tags, EncodeTags(upload.tags));
   return encoded;
 }
 
@@ -46,6 +48,12 @@ common::Status DecodeObjectJson(const ObjectJson& json, OnBadMetadata on_bad_met
     record.system_metadata = std::move(system_metadata).value();
   } else if (strict) {
     return Error(Code::kCorruption, "object '" + record.key + "' has unreadable metadata");
+  }
+  auto tags = DecodeTags(json.tags);
+  if (tags.ok()) {
+    record.tags = std::move(tags).value();
+  } else if (strict) {
+    return Error(Code::kCorruption, "object '" + record.key + "' has unreadable tags");
   }
   auto part_sizes = DecodePartSizes(json.part_sizes);
   if (part_sizes.ok()) {
@@ -66,16 +74,27 @@ common::Status DecodeObjectJson(const ObjectJson& json, OnBadMetadata on_bad_met
 }
 
 common::Status DecodeUploadJson(std::string_view user_metadata, std::string_view system_metadata,
-                                OnBadMetadata on_bad_metadata, MultipartUpload& upload) {
+                                std::string_view tags, OnBadMetadata on_bad_metadata,
+                                MultipartUpload& upload) {
   auto user = DecodeMetadata(user_metadata);
   auto system = DecodeMetadata(system_metadata);
-  if (user.ok() && system.ok()) {
+  auto decoded_tags = DecodeTags(tags);
+  if (user.ok() && system.ok() && decoded_tags.ok()) {
     upload.user_metadata = std::move(user).value();
     upload.system_metadata = std::move(system).value();
+    upload.tags = std::move(decoded_tags).value();
   } else if (on_bad_metadata == OnBadMetadata::kFail) {
     return Error(Code::kCorruption, "upload '" + upload.upload_id + "' has unreadable metadata");
   }
   return common::Status::Ok();
+}
+
+common::Result<MetadataPairs> DecodeBucketTagging(std::string_view bucket, std::string_view json) {
+  auto tagging = DecodeTags(json);
+  if (!tagging.ok()) {
+    return Error(Code::kCorruption, "bucket '" + std::string(bucket) + "' has unreadable tags");
+  }
+  return tagging;
 }
 
 common::Status DecodePartManifest(std::string_view json, PartRecord& part) {

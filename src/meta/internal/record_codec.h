@@ -33,6 +33,7 @@ struct EncodedObject {
   std::string system_metadata;
   std::string manifest;
   std::string part_sizes;
+  std::string tags;  // EncodeTags: "" for none
 };
 
 // `object` checked against PutObject's rules (CheckObjectRecord), and
@@ -53,6 +54,7 @@ common::Result<std::string> EncodePart(const PartRecord& part,
 struct EncodedUpload {
   std::string user_metadata;
   std::string system_metadata;
+  std::string tags;  // EncodeTags: "" for none
 };
 
 // kInvalidArgument for metadata that is not valid UTF-8.
@@ -65,21 +67,27 @@ struct ObjectJson {
   std::string_view system_metadata;
   std::string_view manifest;
   std::string_view part_sizes;
+  std::string_view tags;
 };
 
-// Decodes `json` into record.user_metadata, system_metadata, part_sizes and
-// manifest. With kFail, kCorruption naming record.key when a column cannot be
+// Decodes `json` into record.user_metadata, system_metadata, part_sizes,
+// manifest and tags. With kFail, kCorruption naming record.key when a column cannot be
 // decoded or the body does not add up to record.size (BodySize); with kDrop
 // what cannot be decoded is left empty and the size is not checked.
 // REQUIRES: record.key, record.size and record.inline_data are already set.
 common::Status DecodeObjectJson(const ObjectJson& json, OnBadMetadata on_bad_metadata,
                                 ObjectRecord& record);
 
-// Decodes an uploads row's metadata columns into `upload`. With kFail,
-// kCorruption naming upload.upload_id when either cannot be decoded; with
-// kDrop both are left empty then. REQUIRES: upload.upload_id is set.
+// Decodes an uploads row's metadata and tags columns into `upload`. With
+// kFail, kCorruption naming upload.upload_id when one cannot be decoded; with
+// kDrop they are left empty then. REQUIRES: upload.upload_id is set.
 common::Status DecodeUploadJson(std::string_view user_metadata, std::string_view system_metadata,
-                                OnBadMetadata on_bad_metadata, MultipartUpload& upload);
+                                std::string_view tags, OnBadMetadata on_bad_metadata,
+                                MultipartUpload& upload);
+
+// A bucket row's tagging column. kCorruption naming the bucket when it
+// cannot be decoded.
+common::Result<MetadataPairs> DecodeBucketTagging(std::string_view bucket, std::string_view json);
 
 // Decodes a parts row's manifest into part.manifest. kCorruption naming the
 // part when it cannot be decoded or its lengths do not add up to part.size.

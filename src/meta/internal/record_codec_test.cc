@@ -26,10 +26,12 @@ common::Result<ObjectRecord> RoundTrip(const ObjectRecord& object, const Encoded
   read.system_metadata.clear();
   read.manifest.clear();
   read.part_sizes.clear();
+  read.tags.clear();
   STRATA_RETURN_IF_ERROR(DecodeObjectJson({.user_metadata = encoded.user_metadata,
                                            .system_metadata = encoded.system_metadata,
                                            .manifest = encoded.manifest,
-                                           .part_sizes = encoded.part_sizes},
+                                           .part_sizes = encoded.part_sizes,
+                                           .tags = encoded.tags},
                                           on_bad_metadata, read));
   return read;
 }
@@ -37,6 +39,7 @@ common::Result<ObjectRecord> RoundTrip(const ObjectRecord& object, const Encoded
 TEST(RecordCodecTest, ObjectsRoundTrip) {
   ObjectRecord chunked = WithManifest("b", "k", {Whole(Chunk(1)), Whole(Chunk(2))});
   chunked.part_sizes = {1001, 1002};
+  chunked.tags.clear();  // no tags: the column holds ""
   for (const ObjectRecord& object : {MakeObject("b", "k"), chunked}) {
     STRATA_ASSERT_OK_AND_ASSIGN(EncodedObject encoded, EncodeObject(object, {Chunk(1)}));
     STRATA_ASSERT_OK_AND_ASSIGN(ObjectRecord read,
@@ -50,10 +53,13 @@ TEST(RecordCodecTest, EncodingChecksTheRulesFirst) {
   wrong_size.size += 1;
   ObjectRecord not_utf8 = MakeObject("b", "k");
   not_utf8.system_metadata = {{"content-disposition", "\xff"}};
+  ObjectRecord tag_not_utf8 = MakeObject("b", "k");
+  tag_not_utf8.tags = {{"k", "\xff"}};
   ChunkInfo bad_chunk = Chunk(1);
   bad_chunk.data_shards = -1;
   STRATA_EXPECT_CODE(EncodeObject(wrong_size, {}), Code::kInvalidArgument);
   STRATA_EXPECT_CODE(EncodeObject(not_utf8, {}), Code::kInvalidArgument);
+  STRATA_EXPECT_CODE(EncodeObject(tag_not_utf8, {}), Code::kInvalidArgument);
   STRATA_EXPECT_CODE(EncodeObject(MakeObject("b", "k"), {bad_chunk}), Code::kInvalidArgument);
 
   PartRecord part{.upload_id = "u", .part_number = 1, .size = 1001, .manifest = {Whole(Chunk(1))}};
@@ -67,6 +73,7 @@ TEST(RecordCodecTest, EncodingChecksTheRulesFirst) {
   STRATA_ASSERT_OK_AND_ASSIGN(EncodedUpload encoded, EncodeUpload(upload));
   EXPECT_EQ(encoded.user_metadata, *EncodeMetadata(upload.user_metadata));
   EXPECT_EQ(encoded.system_metadata, *EncodeMetadata(upload.system_metadata));
+  EXPECT_EQ(encoded.tags, *EncodeMetadata(upload.tags));
   upload.user_metadata = {{"\xc0", "v"}};
   STRATA_EXPECT_CODE(EncodeUpload(upload), Code::kInvalidArgument);
 }
@@ -78,12 +85,16 @@ TEST(RecordCodecTest, DamagedObjectRowsFailOrDrop) {
     const char* name;
     EncodedObject columns;
   };
-  Case cases[] = {
-      {"user metadata", good}, {"system metadata", good}, {"part sizes", good}, {"manifest", good}};
+  Case cases[] = {{"user metadata", good},
+                  {"system metadata", good},
+                  {"part sizes", good},
+                  {"manifest", good},
+                  {"tags", good}};
   cases[0].columns.user_metadata = "{oops";
   cases[1].columns.system_metadata = "null";
   cases[2].columns.part_sizes = "[-1]";
   cases[3].columns.manifest = "[[1]]";
+  cases[4].columns.tags = "[[\"k\"]]";
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
     STRATA_EXPECT_CODE(RoundTrip(object, c.columns, OnBadMetadata::kFail), Code::kCorruption);
@@ -112,19 +123,41 @@ TEST(RecordCodecTest, UploadRows) {
   const MultipartUpload upload = MakeUpload("b", "k", "u1");
   STRATA_ASSERT_OK_AND_ASSIGN(const EncodedUpload encoded, EncodeUpload(upload));
   MultipartUpload read{.upload_id = "u1"};
-  STRATA_ASSERT_OK(
-      DecodeUploadJson(encoded.user_metadata, encoded.system_metadata, OnBadMetadata::kFail, read));
+  STRATA_ASSERT_OK(DecodeUploadJson(encoded.user_metadata, encoded.system_metadata, encoded.tags,
+                                    OnBadMetadata::kFail, read));
   EXPECT_EQ(read.user_metadata, upload.user_metadata);
   EXPECT_EQ(read.system_metadata, upload.system_metadata);
+  EXPECT_EQ(read.tags, upload.tags);
 
-  MultipartUpload damaged{.upload_id = "u1"};
-  const common::Status status =
-      DecodeUploadJson(encoded.user_metadata, "{", OnBadMetadata::kFail, damaged);
+  for (const auto& [system, tags] : {std::pair<std::string, std::string>{"{", encoded.tags},
+                                     std::pair<std::string, std::string>{"[]", "{"}}) {
+    MultipartUpload damaged{.upload_id = "u1"};
+    const common::Status status =
+        DecodeUploadJson(encoded.user_metadata, system, tags, OnBadMetadata::kFail, damaged);
+    EXPECT_EQ(status.code(), Code::kCorruption);
+    EXPECT_NE(status.message().find("u1"), std::string::npos) << status.ToString();
+    STRATA_EXPECT_OK(
+        DecodeUploadJson(encoded.user_metadata, system, tags, OnBadMetadata::kDrop, damaged));
+    EXPECT_TRUE(damaged.user_metadata.empty());
+    EXPECT_TRUE(damaged.system_metadata.empty());
+    EXPECT_TRUE(damaged.tags.empty());
+  }
+}
+
+TEST(RecordCodecTest, TagsAreEmptyTextWhenNone) {
+  STRATA_ASSERT_OK_AND_ASSIGN(std::string none, EncodeTags({}));
+  EXPECT_EQ(none, "");
+  STRATA_ASSERT_OK_AND_ASSIGN(MetadataPairs decoded, DecodeTags(""));
+  EXPECT_TRUE(decoded.empty());
+  const MetadataPairs tags = {{"b", ""}, {"a", "1"}};
+  STRATA_ASSERT_OK_AND_ASSIGN(std::string some, EncodeTags(tags));
+  STRATA_ASSERT_OK_AND_ASSIGN(decoded, DecodeTags(some));
+  EXPECT_EQ(decoded, tags);  // order kept
+  STRATA_ASSERT_OK_AND_ASSIGN(decoded, DecodeBucketTagging("b", some));
+  EXPECT_EQ(decoded, tags);
+  const common::Status status = DecodeBucketTagging("photos", "[1]").status();
   EXPECT_EQ(status.code(), Code::kCorruption);
-  EXPECT_NE(status.message().find("u1"), std::string::npos) << status.ToString();
-  STRATA_EXPECT_OK(DecodeUploadJson(encoded.user_metadata, "{", OnBadMetadata::kDrop, damaged));
-  EXPECT_TRUE(damaged.user_metadata.empty());
-  EXPECT_TRUE(damaged.system_metadata.empty());
+  EXPECT_NE(status.message().find("photos"), std::string::npos);
 }
 
 TEST(RecordCodecTest, PartManifests) {

@@ -10,6 +10,7 @@
 #include "meta/internal/record_codec.h"
 #include "meta/internal/store_errors.h"
 #include "meta/list_walker.h"
+#include "meta/metadata_json.h"
 #include "meta/postgres/internal/chunk_refs.h"
 #include "meta/postgres/internal/connection.h"
 #include "meta/postgres/internal/migrator.h"
@@ -29,14 +30,21 @@ using internal::Params;
 using internal::Rows;
 using internal::TxnMode;
 
+#define STRATA_PG_BUCKET_COLUMNS "name, region, owner, created_ms, policy, cors, tagging"
 constexpr std::string_view kSelectBucket =
-    "SELECT name, region, owner, created_ms, policy FROM buckets WHERE name = $1";
+    "SELECT " STRATA_PG_BUCKET_COLUMNS " FROM buckets WHERE name = $1";
 constexpr std::string_view kSelectBuckets =
-    "SELECT name, region, owner, created_ms, policy FROM buckets ORDER BY name";
+    "SELECT " STRATA_PG_BUCKET_COLUMNS " FROM buckets ORDER BY name";
 constexpr std::string_view kInsertBucket =
-    "INSERT INTO buckets (name, region, owner, created_ms, policy) VALUES ($1, $2, $3, $4, $5)";
+    "INSERT INTO buckets (" STRATA_PG_BUCKET_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7)";
+#undef STRATA_PG_BUCKET_COLUMNS
 constexpr std::string_view kDeleteBucket = "DELETE FROM buckets WHERE name = $1";
 constexpr std::string_view kSetBucketPolicy = "UPDATE buckets SET policy = $2 WHERE name = $1";
+constexpr std::string_view kSetBucketCors = "UPDATE buckets SET cors = $2 WHERE name = $1";
+constexpr std::string_view kSetBucketTagging = "UPDATE buckets SET tagging = $2 WHERE name = $1";
+// Tags only: etag and last_modified_ms stay as they are (meta_store.h).
+constexpr std::string_view kSetObjectTags =
+    "UPDATE objects SET tags = $3 WHERE bucket = $1 AND key = $2";
 
 // GC's scan: a walk of the partial index chunks_unreferenced.
 constexpr std::string_view kSelectUnreferenced =
@@ -62,18 +70,23 @@ constexpr std::string_view kChunkStats =
     "SELECT count(*), CAST(COALESCE(SUM(size), 0) AS BIGINT),"
     " CAST(COALESCE(SUM(CASE WHEN refcount = 0 THEN 1 ELSE 0 END), 0) AS BIGINT) FROM chunks";
 
-Bucket ReadBucket(const Rows& rows, int row) {
-  return Bucket{.name = std::string(rows.Bytes(row, 0)),
+common::Result<Bucket> ReadBucket(const Rows& rows, int row) {
+  Bucket bucket{.name = std::string(rows.Bytes(row, 0)),
                 .region = std::string(rows.Bytes(row, 1)),
                 .owner = std::string(rows.Bytes(row, 2)),
                 .created_ms = rows.Int(row, 3),
-                .policy = std::string(rows.Bytes(row, 4))};
+                .policy = std::string(rows.Bytes(row, 4)),
+                .cors = std::string(rows.Bytes(row, 5))};
+  STRATA_ASSIGN_OR_RETURN(bucket.tagging,
+                          meta::internal::DecodeBucketTagging(bucket.name, rows.Bytes(row, 6)));
+  return bucket;
 }
 
 common::Result<std::optional<Bucket>> FindBucket(Connection& connection, std::string_view name) {
   STRATA_ASSIGN_OR_RETURN(Rows rows, connection.Query(kSelectBucket, Params().Text(name)));
   if (rows.empty()) return std::optional<Bucket>();
-  return std::optional<Bucket>(ReadBucket(rows, 0));
+  STRATA_ASSIGN_OR_RETURN(Bucket bucket, ReadBucket(rows, 0));
+  return std::optional<Bucket>(std::move(bucket));
 }
 
 // LIMIT takes a BIGINT; a size_t beyond INT64_MAX means "no limit" anyway.
@@ -194,6 +207,7 @@ PostgresMetaStore::RetryCounts PostgresMetaStore::retry_counts() const {
 }
 
 common::Status PostgresMetaStore::CreateBucket(const Bucket& bucket) {
+  STRATA_ASSIGN_OR_RETURN(std::string tagging, EncodeTags(bucket.tagging));
   return runner_->Run(TxnMode::kWrite, [&](Connection& connection) -> common::Status {
     STRATA_ASSIGN_OR_RETURN(std::optional<Bucket> existing, FindBucket(connection, bucket.name));
     if (existing) return meta::internal::BucketTaken(bucket.name, existing->owner, bucket.owner);
@@ -203,7 +217,9 @@ common::Status PostgresMetaStore::CreateBucket(const Bucket& bucket) {
                                     .Text(bucket.region)
                                     .Text(bucket.owner)
                                     .Int(bucket.created_ms)
-                                    .Text(bucket.policy))
+                                    .Text(bucket.policy)
+                                    .Text(bucket.cors)
+                                    .Text(tagging))
         .status();
   });
 }
@@ -222,8 +238,10 @@ common::Result<std::vector<Bucket>> PostgresMetaStore::ListBuckets() {
                       [&](Connection& connection) -> common::Result<std::vector<Bucket>> {
                         STRATA_ASSIGN_OR_RETURN(Rows rows, connection.Query(kSelectBuckets));
                         std::vector<Bucket> buckets;
-                        for (int row = 0; row < rows.size(); ++row)
-                          buckets.push_back(ReadBucket(rows, row));
+                        for (int row = 0; row < rows.size(); ++row) {
+                          STRATA_ASSIGN_OR_RETURN(Bucket bucket, ReadBucket(rows, row));
+                          buckets.push_back(std::move(bucket));
+                        }
                         return buckets;
                       });
 }
@@ -242,12 +260,40 @@ common::Status PostgresMetaStore::DeleteBucket(std::string_view name) {
   });
 }
 
-common::Status PostgresMetaStore::SetBucketPolicy(std::string_view name, std::string_view policy) {
+common::Status PostgresMetaStore::UpdateBucketColumn(std::string_view sql, std::string_view name,
+                                                     std::string_view value) {
   return runner_->Run(TxnMode::kWrite, [&](Connection& connection) -> common::Status {
     STRATA_ASSIGN_OR_RETURN(int64_t changed,
-                            connection.Execute(kSetBucketPolicy, Params().Text(name).Text(policy)));
+                            connection.Execute(sql, Params().Text(name).Text(value)));
     if (changed == 0) return meta::internal::NoSuchBucket(name);
     return common::Status::Ok();
+  });
+}
+
+common::Status PostgresMetaStore::SetBucketPolicy(std::string_view name, std::string_view policy) {
+  return UpdateBucketColumn(kSetBucketPolicy, name, policy);
+}
+
+common::Status PostgresMetaStore::SetBucketCors(std::string_view name, std::string_view cors) {
+  return UpdateBucketColumn(kSetBucketCors, name, cors);
+}
+
+common::Status PostgresMetaStore::SetBucketTagging(std::string_view name,
+                                                   const MetadataPairs& tagging) {
+  STRATA_ASSIGN_OR_RETURN(std::string encoded, EncodeTags(tagging));
+  return UpdateBucketColumn(kSetBucketTagging, name, encoded);
+}
+
+common::Status PostgresMetaStore::SetObjectTags(std::string_view bucket, std::string_view key,
+                                                const MetadataPairs& tags) {
+  STRATA_ASSIGN_OR_RETURN(std::string encoded, EncodeTags(tags));
+  return runner_->Run(TxnMode::kWrite, [&](Connection& connection) -> common::Status {
+    STRATA_ASSIGN_OR_RETURN(
+        int64_t changed,
+        connection.Execute(kSetObjectTags, Params().Text(bucket).Text(key).Text(encoded)));
+    if (changed > 0) return common::Status::Ok();
+    STRATA_RETURN_IF_ERROR(internal::CheckBucketExists(connection, bucket));
+    return meta::internal::NoSuchKey(key);
   });
 }
 

@@ -1,8 +1,9 @@
-// PostgresMetaStore: the MetaStore and IdentityStore on a PostgreSQL server,
-// for deployments where several Strata nodes share one metadata database (or
-// where the database is run and backed up by its own team). Talks libpq
-// directly; the schema is the same numbered migrations the SQLite store runs.
-// docs/metadata-postgres.md says how to set the database up.
+// PostgresMetaStore: the MetaStore, IdentityStore and AuditStore on a
+// PostgreSQL server, for deployments where several Strata nodes share one
+// metadata database (or where the database is run and backed up by its own
+// team). Talks libpq directly; the schema is the same numbered migrations the
+// SQLite store runs. docs/metadata-postgres.md says how to set the database
+// up.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +19,8 @@
 #include "common/clock.h"
 #include "common/result.h"
 #include "common/status.h"
+#include "meta/audit_store.h"
+#include "meta/deployment_store.h"
 #include "meta/identity_store.h"
 #include "meta/meta_store.h"
 
@@ -81,7 +85,10 @@ struct PostgresOptions {
 //
 // Durability: a method that returns OK has committed, with the server's
 // synchronous_commit setting deciding what that promises.
-class PostgresMetaStore final : public MetaStore, public IdentityStore {
+class PostgresMetaStore final : public MetaStore,
+                                public IdentityStore,
+                                public AuditStore,
+                                public DeploymentStore {
  public:
   // Connects to `conninfo`, a libpq connection URI
   // ("postgres://user:password@host:port/db?sslmode=require&..." with any
@@ -104,6 +111,8 @@ class PostgresMetaStore final : public MetaStore, public IdentityStore {
   common::Result<std::vector<Bucket>> ListBuckets() override;
   common::Status DeleteBucket(std::string_view name) override;
   common::Status SetBucketPolicy(std::string_view name, std::string_view policy) override;
+  common::Status SetBucketCors(std::string_view name, std::string_view cors) override;
+  common::Status SetBucketTagging(std::string_view name, const MetadataPairs& tagging) override;
   common::Result<ObjectRecord> GetObject(std::string_view bucket, std::string_view key) override;
   common::Result<PutResult> PutObject(const ObjectRecord& object, const WriteCondition& condition,
                                       const std::vector<ChunkInfo>& written_chunks,
@@ -112,6 +121,8 @@ class PostgresMetaStore final : public MetaStore, public IdentityStore {
                                                            std::string_view key,
                                                            int64_t now_ms) override;
   common::Result<ListPage> ListObjects(std::string_view bucket, const ListQuery& query) override;
+  common::Status SetObjectTags(std::string_view bucket, std::string_view key,
+                               const MetadataPairs& tags) override;
   common::Status CreateMultipartUpload(const MultipartUpload& upload) override;
   common::Result<MultipartUpload> GetMultipartUpload(std::string_view bucket, std::string_view key,
                                                      std::string_view upload_id) override;
@@ -181,6 +192,19 @@ class PostgresMetaStore final : public MetaStore, public IdentityStore {
   common::Status RevokeUserRefreshTokens(std::string_view user_id) override;
   common::Result<uint64_t> DeleteExpiredRefreshTokens(int64_t now_ms) override;
 
+  // AuditStore (postgres_meta_store_audit.cc; rules in audit_store.h, and the
+  // SQLite store's: text fields must be UTF-8 without NUL, an id already
+  // stored is skipped). AppendAudit is one SERIALIZABLE transaction, a few
+  // multi-row INSERTs for a large batch; QueryAudit is one statement.
+  common::Status AppendAudit(std::span<const AuditRecord> records) override;
+  common::Result<std::vector<AuditRecord>> QueryAudit(const AuditQuery& query) override;
+  common::Result<uint64_t> DeleteAuditBefore(int64_t before_ms) override;
+
+  // DeploymentStore (postgres_meta_store_deployment.cc; migration 0007).
+  common::Result<std::optional<std::string>> GetDeploymentId() override;
+  common::Result<std::string> ClaimDeploymentId(std::string_view candidate,
+                                                int64_t now_ms) override;
+
   // Retries since Open, for metrics and tests: transactions run again after
   // a conflict, and connections re-established.
   struct RetryCounts {
@@ -192,6 +216,10 @@ class PostgresMetaStore final : public MetaStore, public IdentityStore {
  private:
   PostgresMetaStore(std::unique_ptr<internal::Pool> pool, std::unique_ptr<internal::Runner> runner,
                     const common::Clock* clock);
+  // `sql` is "UPDATE buckets SET <column> = $2 WHERE name = $1": one write
+  // transaction; kNoSuchBucket when no row changed.
+  common::Status UpdateBucketColumn(std::string_view sql, std::string_view name,
+                                    std::string_view value);
 
   common::SystemClock system_clock_;
   const common::Clock& clock_;  // PostgresOptions::clock, or system_clock_

@@ -33,11 +33,11 @@ using meta::internal::OnBadMetadata;
 
 #define STRATA_PG_UPLOAD_COLUMNS                                                         \
   "upload_id, bucket, key, initiated_ms, content_type, user_metadata, system_metadata, " \
-  "checksum_algorithm, checksum_type, owner"
+  "checksum_algorithm, checksum_type, owner, tags"
 
 constexpr std::string_view kInsertUpload =
     "INSERT INTO multipart_uploads (" STRATA_PG_UPLOAD_COLUMNS
-    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 constexpr std::string_view kSelectUpload =
     "SELECT " STRATA_PG_UPLOAD_COLUMNS " FROM multipart_uploads WHERE upload_id = $1";
 constexpr std::string_view kUploadExists = "SELECT 1 FROM multipart_uploads WHERE upload_id = $1";
@@ -99,8 +99,8 @@ common::Result<MultipartUpload> ReadUpload(const Rows& rows, int row,
   upload.checksum_algorithm = rows.Bytes(row, 7);
   upload.checksum_type = rows.Bytes(row, 8);
   upload.owner = rows.Bytes(row, 9);
-  STRATA_RETURN_IF_ERROR(meta::internal::DecodeUploadJson(rows.Bytes(row, 5), rows.Bytes(row, 6),
-                                                          on_bad_metadata, upload));
+  STRATA_RETURN_IF_ERROR(meta::internal::DecodeUploadJson(
+      rows.Bytes(row, 5), rows.Bytes(row, 6), rows.Bytes(row, 10), on_bad_metadata, upload));
   return upload;
 }
 
@@ -257,7 +257,8 @@ common::Status PostgresMetaStore::CreateMultipartUpload(const MultipartUpload& u
                                     .Text(encoded.system_metadata)
                                     .Text(upload.checksum_algorithm)
                                     .Text(upload.checksum_type)
-                                    .Text(upload.owner))
+                                    .Text(upload.owner)
+                                    .Text(encoded.tags))
         .status();
   });
 }

@@ -6,6 +6,7 @@
 #include "meta/internal/record_codec.h"
 #include "meta/internal/store_errors.h"
 #include "meta/list_walker.h"
+#include "meta/metadata_json.h"
 #include "meta/sqlite/internal/chunk_refs.h"
 #include "meta/sqlite/internal/connection.h"
 #include "meta/sqlite/internal/migrator.h"
@@ -29,14 +30,21 @@ using internal::Transaction;
 using meta::internal::NoSuchBucket;
 using meta::internal::OnBadMetadata;
 
+#define STRATA_BUCKET_COLUMNS "name, region, owner, created_ms, policy, cors, tagging"
 constexpr std::string_view kSelectBucket =
-    "SELECT name, region, owner, created_ms, policy FROM buckets WHERE name = ?1";
+    "SELECT " STRATA_BUCKET_COLUMNS " FROM buckets WHERE name = ?1";
 constexpr std::string_view kSelectBuckets =
-    "SELECT name, region, owner, created_ms, policy FROM buckets ORDER BY name";
+    "SELECT " STRATA_BUCKET_COLUMNS " FROM buckets ORDER BY name";
 constexpr std::string_view kInsertBucket =
-    "INSERT INTO buckets (name, region, owner, created_ms, policy) VALUES (?1, ?2, ?3, ?4, ?5)";
+    "INSERT INTO buckets (" STRATA_BUCKET_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+#undef STRATA_BUCKET_COLUMNS
 constexpr std::string_view kDeleteBucket = "DELETE FROM buckets WHERE name = ?1";
 constexpr std::string_view kSetBucketPolicy = "UPDATE buckets SET policy = ?2 WHERE name = ?1";
+constexpr std::string_view kSetBucketCors = "UPDATE buckets SET cors = ?2 WHERE name = ?1";
+constexpr std::string_view kSetBucketTagging = "UPDATE buckets SET tagging = ?2 WHERE name = ?1";
+// Tags only: etag and last_modified_ms stay as they are (meta_store.h).
+constexpr std::string_view kSetObjectTags =
+    "UPDATE objects SET tags = ?3 WHERE bucket = ?1 AND key = ?2";
 
 #define STRATA_CHUNK_COLUMNS "hash, location, data_shards, parity_shards, size"
 // GC's scan: a walk of the partial index chunks_unreferenced.
@@ -62,12 +70,16 @@ constexpr std::string_view kChunkStats =
     "SELECT count(*), COALESCE(SUM(size), 0),"
     " COALESCE(SUM(CASE WHEN refcount = 0 THEN 1 ELSE 0 END), 0) FROM chunks";
 
-Bucket ReadBucket(const Statement& row) {
-  return Bucket{.name = std::string(row.ColumnText(0)),
+common::Result<Bucket> ReadBucket(const Statement& row) {
+  Bucket bucket{.name = std::string(row.ColumnText(0)),
                 .region = std::string(row.ColumnText(1)),
                 .owner = std::string(row.ColumnText(2)),
                 .created_ms = row.ColumnInt(3),
-                .policy = std::string(row.ColumnText(4))};
+                .policy = std::string(row.ColumnText(4)),
+                .cors = std::string(row.ColumnText(5))};
+  STRATA_ASSIGN_OR_RETURN(bucket.tagging,
+                          meta::internal::DecodeBucketTagging(bucket.name, row.ColumnText(6)));
+  return bucket;
 }
 
 common::Result<std::optional<Bucket>> FindBucket(Connection& connection, std::string_view name) {
@@ -75,7 +87,24 @@ common::Result<std::optional<Bucket>> FindBucket(Connection& connection, std::st
   select.Bind(1, name);
   STRATA_ASSIGN_OR_RETURN(bool found, select.Step());
   if (!found) return std::optional<Bucket>();
-  return std::optional<Bucket>(ReadBucket(select));
+  STRATA_ASSIGN_OR_RETURN(Bucket bucket, ReadBucket(select));
+  return std::optional<Bucket>(std::move(bucket));
+}
+
+// UPDATE buckets SET <column> = value WHERE name = name, in one write
+// transaction; kNoSuchBucket when there is no such bucket.
+common::Status UpdateBucketColumn(Connection& writer, std::string_view sql, std::string_view name,
+                                  std::string_view value) {
+  Transaction txn(writer);
+  STRATA_RETURN_IF_ERROR(txn.Begin(Transaction::Mode::kWrite));
+  STRATA_RETURN_IF_ERROR(CheckBucketExists(writer, name));
+  {
+    STRATA_ASSIGN_OR_RETURN(Statement update, writer.Prepare(sql));
+    update.Bind(1, name);
+    update.Bind(2, value);
+    STRATA_RETURN_IF_ERROR(update.Run());
+  }
+  return txn.Commit();
 }
 
 }  // namespace
@@ -113,6 +142,7 @@ SqliteMetaStore::SqliteMetaStore(std::unique_ptr<Connection> writer,
 SqliteMetaStore::~SqliteMetaStore() = default;
 
 common::Status SqliteMetaStore::CreateBucket(const Bucket& bucket) {
+  STRATA_ASSIGN_OR_RETURN(std::string tagging, EncodeTags(bucket.tagging));
   std::lock_guard lock(write_mu_);
   Transaction txn(*writer_);
   STRATA_RETURN_IF_ERROR(txn.Begin(Transaction::Mode::kWrite));
@@ -125,6 +155,8 @@ common::Status SqliteMetaStore::CreateBucket(const Bucket& bucket) {
     insert.Bind(3, bucket.owner);
     insert.Bind(4, bucket.created_ms);
     insert.Bind(5, bucket.policy);
+    insert.Bind(6, bucket.cors);
+    insert.Bind(7, tagging);
     STRATA_RETURN_IF_ERROR(insert.Run());
   }
   return txn.Commit();
@@ -144,7 +176,8 @@ common::Result<std::vector<Bucket>> SqliteMetaStore::ListBuckets() {
   while (true) {
     STRATA_ASSIGN_OR_RETURN(bool row, select.Step());
     if (!row) break;
-    buckets.push_back(ReadBucket(select));
+    STRATA_ASSIGN_OR_RETURN(Bucket bucket, ReadBucket(select));
+    buckets.push_back(std::move(bucket));
   }
   return buckets;
 }
@@ -173,14 +206,37 @@ common::Status SqliteMetaStore::DeleteBucket(std::string_view name) {
 
 common::Status SqliteMetaStore::SetBucketPolicy(std::string_view name, std::string_view policy) {
   std::lock_guard lock(write_mu_);
+  return UpdateBucketColumn(*writer_, kSetBucketPolicy, name, policy);
+}
+
+common::Status SqliteMetaStore::SetBucketCors(std::string_view name, std::string_view cors) {
+  std::lock_guard lock(write_mu_);
+  return UpdateBucketColumn(*writer_, kSetBucketCors, name, cors);
+}
+
+common::Status SqliteMetaStore::SetBucketTagging(std::string_view name,
+                                                 const MetadataPairs& tagging) {
+  STRATA_ASSIGN_OR_RETURN(std::string encoded, EncodeTags(tagging));
+  std::lock_guard lock(write_mu_);
+  return UpdateBucketColumn(*writer_, kSetBucketTagging, name, encoded);
+}
+
+common::Status SqliteMetaStore::SetObjectTags(std::string_view bucket, std::string_view key,
+                                              const MetadataPairs& tags) {
+  STRATA_ASSIGN_OR_RETURN(std::string encoded, EncodeTags(tags));
+  std::lock_guard lock(write_mu_);
   Transaction txn(*writer_);
   STRATA_RETURN_IF_ERROR(txn.Begin(Transaction::Mode::kWrite));
-  STRATA_RETURN_IF_ERROR(CheckBucketExists(*writer_, name));
   {
-    STRATA_ASSIGN_OR_RETURN(Statement update, writer_->Prepare(kSetBucketPolicy));
-    update.Bind(1, name);
-    update.Bind(2, policy);
+    STRATA_ASSIGN_OR_RETURN(Statement update, writer_->Prepare(kSetObjectTags));
+    update.Bind(1, bucket);
+    update.Bind(2, key);
+    update.Bind(3, encoded);
     STRATA_RETURN_IF_ERROR(update.Run());
+  }
+  if (writer_->Changes() == 0) {
+    STRATA_RETURN_IF_ERROR(CheckBucketExists(*writer_, bucket));
+    return meta::internal::NoSuchKey(key);
   }
   return txn.Commit();
 }

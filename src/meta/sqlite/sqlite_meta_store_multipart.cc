@@ -32,10 +32,11 @@ using meta::internal::OnBadMetadata;
 
 #define STRATA_UPLOAD_COLUMNS                                                            \
   "upload_id, bucket, key, initiated_ms, content_type, user_metadata, system_metadata, " \
-  "checksum_algorithm, checksum_type, owner"
+  "checksum_algorithm, checksum_type, owner, tags"
 
-constexpr std::string_view kInsertUpload = "INSERT INTO multipart_uploads (" STRATA_UPLOAD_COLUMNS
-                                           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+constexpr std::string_view kInsertUpload =
+    "INSERT INTO multipart_uploads (" STRATA_UPLOAD_COLUMNS
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 constexpr std::string_view kSelectUpload =
     "SELECT " STRATA_UPLOAD_COLUMNS " FROM multipart_uploads WHERE upload_id = ?1";
 constexpr std::string_view kUploadExists = "SELECT 1 FROM multipart_uploads WHERE upload_id = ?1";
@@ -93,8 +94,8 @@ common::Result<MultipartUpload> ReadUpload(const Statement& row, OnBadMetadata o
   upload.checksum_algorithm = row.ColumnText(7);
   upload.checksum_type = row.ColumnText(8);
   upload.owner = row.ColumnText(9);
-  STRATA_RETURN_IF_ERROR(meta::internal::DecodeUploadJson(row.ColumnText(5), row.ColumnText(6),
-                                                          on_bad_metadata, upload));
+  STRATA_RETURN_IF_ERROR(meta::internal::DecodeUploadJson(
+      row.ColumnText(5), row.ColumnText(6), row.ColumnText(10), on_bad_metadata, upload));
   return upload;
 }
 
@@ -227,6 +228,7 @@ common::Status SqliteMetaStore::CreateMultipartUpload(const MultipartUpload& upl
     insert.Bind(8, upload.checksum_algorithm);
     insert.Bind(9, upload.checksum_type);
     insert.Bind(10, upload.owner);
+    insert.Bind(11, encoded.tags);
     STRATA_RETURN_IF_ERROR(insert.Run());
   }
   return txn.Commit();

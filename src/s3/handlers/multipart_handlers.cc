@@ -6,6 +6,7 @@
 #include "common/time_format.h"
 #include "s3/handlers/checksum_headers.h"
 #include "s3/handlers/object_headers.h"
+#include "s3/handlers/tagging_handlers.h"
 #include "s3/xml/multipart.h"
 
 namespace strata::s3 {
@@ -48,6 +49,7 @@ common::Status HandleCreateMultipartUpload(RequestContext& ctx, Services& servic
   input.user_metadata = std::move(stored.user_metadata);
   input.system_metadata = std::move(stored.system_metadata);
   input.owner = ctx.user;
+  STRATA_ASSIGN_OR_RETURN(input.tags, ReadTaggingHeader(ctx, op.bucket, op.key));
   if (const std::string* algorithm = headers.Find("x-amz-checksum-algorithm")) {
     STRATA_ASSIGN_OR_RETURN(input.checksum_algorithm, service::ParseChecksumAlgorithm(*algorithm));
   }

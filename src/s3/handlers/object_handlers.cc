@@ -5,6 +5,7 @@
 #include "common/time_format.h"
 #include "s3/handlers/checksum_headers.h"
 #include "s3/handlers/object_headers.h"
+#include "s3/handlers/tagging_handlers.h"
 #include "s3/xml/copy_object.h"
 
 namespace strata::s3 {
@@ -95,6 +96,7 @@ common::Status HandlePutObject(RequestContext& ctx, Services& services, const op
   STRATA_ASSIGN_OR_RETURN(meta::WriteCondition condition, ReadWriteCondition(headers));
   StoredHeaders stored = ReadStoredHeaders(headers);
   service::PutObjectInput input;
+  STRATA_ASSIGN_OR_RETURN(input.tags, ReadTaggingHeader(ctx, op.bucket, op.key));
   input.bucket = op.bucket;
   input.key = op.key;
   input.content_length = ctx.payload_length;
@@ -134,6 +136,10 @@ common::Status HandleCopyObject(RequestContext& ctx, Services& services, const o
   if (!directive.empty() && directive != "COPY" && directive != "REPLACE") {
     return Error(Code::kInvalidArgument, "Unknown metadata directive.");
   }
+  std::string_view tagging_directive = headers.Get("x-amz-tagging-directive");
+  if (!tagging_directive.empty() && tagging_directive != "COPY" && tagging_directive != "REPLACE") {
+    return Error(Code::kInvalidArgument, "Unknown tagging directive.");
+  }
   STRATA_RETURN_IF_ERROR(ctx.authorizer->Check("s3:GetObject", op.source_bucket, op.source_key));
   service::CopyObjectInput input;
   input.source_bucket = op.source_bucket;
@@ -142,6 +148,11 @@ common::Status HandleCopyObject(RequestContext& ctx, Services& services, const o
   input.key = op.key;
   input.source_conditions = ReadConditionHeaders(headers, "x-amz-copy-source-");
   input.replace_metadata = directive == "REPLACE";
+  // COPY (the default) keeps the source's tags and ignores x-amz-tagging.
+  input.replace_tags = tagging_directive == "REPLACE";
+  if (input.replace_tags) {
+    STRATA_ASSIGN_OR_RETURN(input.tags, ReadTaggingHeader(ctx, op.bucket, op.key));
+  }
   if (input.replace_metadata) {
     StoredHeaders stored = ReadStoredHeaders(headers);
     input.content_type = std::move(stored.content_type);

@@ -106,6 +106,8 @@ void WriteObjectHeaders(const meta::ObjectRecord& object, const http::QueryParam
   for (const auto& [name, value] : object.user_metadata) {
     out.Add(std::string(kUserMetaPrefix) + name, value);
   }
+  // The count only, as AWS answers: the tags are GetObjectTagging's.
+  if (!object.tags.empty()) out.Set("x-amz-tagging-count", std::to_string(object.tags.size()));
   for (const auto& [param, header] : kResponseOverrides) {
     if (const std::string* value = http::FindParam(query, param)) out.Set(header, *value);
   }

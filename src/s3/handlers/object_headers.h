@@ -21,8 +21,9 @@ struct StoredHeaders {
 // Reads the headers a PUT or a REPLACE copy stores.
 StoredHeaders ReadStoredHeaders(const http::Headers& headers);
 
-// ETag, Last-Modified, Content-Type, stored headers and x-amz-meta-* for a GET
-// or HEAD, with response-* query overrides (presigned downloads use them).
+// ETag, Last-Modified, Content-Type, stored headers, x-amz-meta-* and
+// x-amz-tagging-count (when the object has tags) for a GET or HEAD, with
+// response-* query overrides (presigned downloads use them).
 void WriteObjectHeaders(const meta::ObjectRecord& object, const http::QueryParams& query,
                         http::Headers& out);
 

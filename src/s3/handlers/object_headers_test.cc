@@ -44,6 +44,12 @@ TEST(ObjectHeadersTest, WritesObjectHeadersWithOverrides) {
   EXPECT_EQ(out.Get("content-type"), "image/png");
   EXPECT_EQ(out.Get("content-disposition"), "inline");
   EXPECT_EQ(out.Get("x-amz-meta-color"), "blue");
+  EXPECT_FALSE(out.Has("x-amz-tagging-count"));  // no tags, no header
+
+  o.tags = {{"a", "1"}, {"b", ""}};
+  http::Headers tagged;
+  WriteObjectHeaders(o, {}, tagged);
+  EXPECT_EQ(tagged.Get("x-amz-tagging-count"), "2");
 }
 
 TEST(ObjectHeadersTest, ReadsConditionsAndIgnoresBadDates) {

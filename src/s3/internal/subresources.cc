@@ -13,12 +13,6 @@ constexpr UnsupportedRoute kUnsupportedRoutes[] = {
     {Scope::kBucket, "GET", "versioning", "GetBucketVersioning", "s3:GetBucketVersioning"},
     {Scope::kBucket, "PUT", "versioning", "PutBucketVersioning", "s3:PutBucketVersioning"},
     {Scope::kBucket, "GET", "versions", "ListObjectVersions", "s3:ListBucketVersions"},
-    {Scope::kBucket, "GET", "tagging", "GetBucketTagging", "s3:GetBucketTagging"},
-    {Scope::kBucket, "PUT", "tagging", "PutBucketTagging", "s3:PutBucketTagging"},
-    {Scope::kBucket, "DELETE", "tagging", "DeleteBucketTagging", "s3:PutBucketTagging"},
-    {Scope::kBucket, "GET", "cors", "GetBucketCors", "s3:GetBucketCORS"},
-    {Scope::kBucket, "PUT", "cors", "PutBucketCors", "s3:PutBucketCORS"},
-    {Scope::kBucket, "DELETE", "cors", "DeleteBucketCors", "s3:PutBucketCORS"},
     {Scope::kBucket, "GET", "acl", "GetBucketAcl", "s3:GetBucketAcl"},
     {Scope::kBucket, "PUT", "acl", "PutBucketAcl", "s3:PutBucketAcl"},
     {Scope::kBucket, "GET", "lifecycle", "GetBucketLifecycleConfiguration",
@@ -103,9 +97,6 @@ constexpr UnsupportedRoute kUnsupportedRoutes[] = {
      "s3:DeleteBucketMetadataTableConfiguration"},
 
     // Object sub-resources.
-    {Scope::kObject, "GET", "tagging", "GetObjectTagging", "s3:GetObjectTagging"},
-    {Scope::kObject, "PUT", "tagging", "PutObjectTagging", "s3:PutObjectTagging"},
-    {Scope::kObject, "DELETE", "tagging", "DeleteObjectTagging", "s3:DeleteObjectTagging"},
     {Scope::kObject, "GET", "acl", "GetObjectAcl", "s3:GetObjectAcl"},
     {Scope::kObject, "PUT", "acl", "PutObjectAcl", "s3:PutObjectAcl"},
     {Scope::kObject, "GET", "retention", "GetObjectRetention", "s3:GetObjectRetention"},
@@ -115,23 +106,14 @@ constexpr UnsupportedRoute kUnsupportedRoutes[] = {
     {Scope::kObject, "GET", "torrent", "GetObjectTorrent", "s3:GetObjectTorrent"},
     {Scope::kObject, "POST", "restore", "RestoreObject", "s3:RestoreObject"},
     {Scope::kObject, "POST", "select", "SelectObjectContent", "s3:GetObject"},
-    {Scope::kObject, "GET", "attributes", "GetObjectAttributes", "s3:GetObjectAttributes"},
-};
-
-// Unsupported operations chosen by something other than a sub-resource.
-struct SpecialOperation {
-  std::string_view operation;
-  std::string_view iam_action;
-};
-constexpr SpecialOperation kSpecialOperations[] = {
-    {"PostObject", "s3:PutObject"},  // browser form upload, POST /bucket
 };
 
 // Sub-resources that select implemented operations (GET ?location, POST
-// ?delete, ?policy and ?policyStatus, the multipart upload family); they are not in
-// kUnsupportedRoutes.
+// ?delete, ?policy and ?policyStatus, the multipart upload family, GET
+// ?attributes, ?tagging, ?cors); they are not in kUnsupportedRoutes.
 constexpr std::string_view kImplementedSubresources[] = {"location",     "delete",  "policy",
-                                                         "policyStatus", "uploads", "uploadId"};
+                                                         "policyStatus", "uploads", "uploadId",
+                                                         "attributes",   "tagging", "cors"};
 
 }  // namespace
 
@@ -159,9 +141,6 @@ std::string_view UnsupportedIamAction(std::string_view operation) {
     if (route.operation == operation || route.operation_without_id == operation) {
       return route.iam_action;
     }
-  }
-  for (const SpecialOperation& special : kSpecialOperations) {
-    if (special.operation == operation) return special.iam_action;
   }
   return "";
 }

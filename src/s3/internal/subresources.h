@@ -31,8 +31,7 @@ bool IsSubresource(std::string_view name);
 const UnsupportedRoute* FindUnsupported(Scope scope, std::string_view method,
                                         std::string_view subresource);
 
-// The IAM action of an unsupported operation name (including PostObject,
-// which no sub-resource selects), or "" if unknown.
+// The IAM action of an unsupported operation name, or "" if unknown.
 std::string_view UnsupportedIamAction(std::string_view operation);
 
 }  // namespace strata::s3::internal

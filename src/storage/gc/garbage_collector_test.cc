@@ -47,6 +47,13 @@ class HookedMetaStore final : public meta::MetaStore {
   common::Status SetBucketPolicy(std::string_view name, std::string_view policy) override {
     return next_.SetBucketPolicy(name, policy);
   }
+  common::Status SetBucketCors(std::string_view name, std::string_view cors) override {
+    return next_.SetBucketCors(name, cors);
+  }
+  common::Status SetBucketTagging(std::string_view name,
+                                  const meta::MetadataPairs& tagging) override {
+    return next_.SetBucketTagging(name, tagging);
+  }
   common::Result<meta::ObjectRecord> GetObject(std::string_view bucket,
                                                std::string_view key) override {
     return next_.GetObject(bucket, key);
@@ -65,6 +72,10 @@ class HookedMetaStore final : public meta::MetaStore {
   common::Result<meta::ListPage> ListObjects(std::string_view bucket,
                                              const meta::ListQuery& query) override {
     return next_.ListObjects(bucket, query);
+  }
+  common::Status SetObjectTags(std::string_view bucket, std::string_view key,
+                               const meta::MetadataPairs& tags) override {
+    return next_.SetObjectTags(bucket, key, tags);
   }
   common::Status CreateMultipartUpload(const meta::MultipartUpload& upload) override {
     return next_.CreateMultipartUpload(upload);

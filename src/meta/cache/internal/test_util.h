@@ -103,6 +103,12 @@ class CacheTest : public ::testing::Test {
 // --- Answers rendered as text, so a test compares one string (errors as
 // "error <CodeName>") ---
 
+inline std::string Pairs(const MetadataPairs& pairs) {
+  std::string all;
+  for (const auto& [name, value] : pairs) all += name + "=" + value + ";";
+  return all;
+}
+
 template <class T, class Render>
 inline std::string Answer(const common::Result<T>& result, Render render) {
   if (!result.ok()) return "error " + std::string(common::CodeName(result.status().code()));
@@ -111,12 +117,15 @@ inline std::string Answer(const common::Result<T>& result, Render render) {
 inline std::string Answer(const common::Result<ObjectRecord>& r) {
   return Answer(r, [](const ObjectRecord& o) {
     return o.bucket + "/" + o.key + " etag=" + o.etag + " size=" + std::to_string(o.size) +
-           " body=" + o.inline_data + " parts=" + std::to_string(o.part_sizes.size());
+           " body=" + o.inline_data + " parts=" + std::to_string(o.part_sizes.size()) +
+           " tags=" + Pairs(o.tags);
   });
 }
 inline std::string Answer(const common::Result<Bucket>& r) {
-  return Answer(
-      r, [](const Bucket& b) { return b.name + " owner=" + b.owner + " policy=" + b.policy; });
+  return Answer(r, [](const Bucket& b) {
+    return b.name + " owner=" + b.owner + " policy=" + b.policy + " cors=" + b.cors +
+           " tagging=" + Pairs(b.tagging);
+  });
 }
 inline std::string Answer(const common::Result<User>& r) {
   return Answer(r, [](const User& u) {

@@ -145,6 +145,8 @@ std::string EncodeBucket(const Bucket& bucket) {
   w.Bytes(bucket.owner);
   w.Signed(bucket.created_ms);
   w.Bytes(bucket.policy);
+  w.Bytes(bucket.cors);
+  w.Pairs(bucket.tagging);
   return std::move(w).Finish();
 }
 
@@ -156,6 +158,8 @@ common::Result<Bucket> DecodeBucket(std::string_view payload) {
   bucket.owner = r.Bytes();
   bucket.created_ms = r.Signed();
   bucket.policy = r.Bytes();
+  bucket.cors = r.Bytes();
+  bucket.tagging = r.Pairs();
   return r.Done(std::move(bucket), "bucket");
 }
 
@@ -186,6 +190,7 @@ std::string EncodeObject(const ObjectRecord& object) {
     w.Unsigned(entry.length);
   }
   w.Bytes(object.inline_data);
+  w.Pairs(object.tags);
   return std::move(w).Finish();
 }
 
@@ -217,6 +222,7 @@ common::Result<ObjectRecord> DecodeObject(std::string_view payload) {
     entry.length = r.Unsigned();
   }
   object.inline_data = r.Bytes();
+  object.tags = r.Pairs();
   return r.Done(std::move(object), "object");
 }
 

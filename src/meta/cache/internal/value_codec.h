@@ -32,7 +32,8 @@ inline constexpr char kNotFoundTag = '-';
 // Bump when a record's layout changes: entries in the old layout then decode
 // as kCorruption and are read from the store instead (and the key prefix can
 // be changed for a clean cut-over).
-inline constexpr uint8_t kFormatVersion = 1;
+// 2: Bucket::cors and Bucket::tagging, ObjectRecord::tags (migration 0006).
+inline constexpr uint8_t kFormatVersion = 2;
 
 std::string EncodeBucket(const Bucket& bucket);
 common::Result<Bucket> DecodeBucket(std::string_view payload);

@@ -31,6 +31,7 @@ ObjectRecord FullObject() {
   object.manifest = {{.chunk = chunk, .offset = 0, .length = 100},
                      {.chunk = chunk, .offset = 100, .length = (4 << 20) - 100}};
   object.inline_data = std::string("\0\x01\xfe\xff body", 9);
+  object.tags = {{"team", "a b"}, {"empty", ""}};
   return object;
 }
 
@@ -39,7 +40,8 @@ bool Same(const ObjectRecord& a, const ObjectRecord& b) {
          a.content_type == b.content_type && a.user_metadata == b.user_metadata &&
          a.system_metadata == b.system_metadata && a.last_modified_ms == b.last_modified_ms &&
          a.storage_class == b.storage_class && a.checksum == b.checksum &&
-         a.part_sizes == b.part_sizes && a.manifest == b.manifest && a.inline_data == b.inline_data;
+         a.part_sizes == b.part_sizes && a.manifest == b.manifest &&
+         a.inline_data == b.inline_data && a.tags == b.tags;
 }
 
 TEST(ValueCodecTest, RoundTripsEveryCachedType) {
@@ -55,7 +57,9 @@ TEST(ValueCodecTest, RoundTripsEveryCachedType) {
                       .region = "eu-west-1",
                       .owner = "u1",
                       .created_ms = std::numeric_limits<int64_t>::min(),
-                      .policy = R"({"Statement":[]})"};
+                      .policy = R"({"Statement":[]})",
+                      .cors = R"([{"origins":["*"]}])",
+                      .tagging = {{"k", "v"}, {"z", ""}}};
   auto decoded_bucket = DecodeBucket(EncodeBucket(bucket));
   ASSERT_TRUE(decoded_bucket.ok());
   EXPECT_EQ(decoded_bucket->name, bucket.name);
@@ -63,6 +67,8 @@ TEST(ValueCodecTest, RoundTripsEveryCachedType) {
   EXPECT_EQ(decoded_bucket->owner, bucket.owner);
   EXPECT_EQ(decoded_bucket->created_ms, bucket.created_ms);
   EXPECT_EQ(decoded_bucket->policy, bucket.policy);
+  EXPECT_EQ(decoded_bucket->cors, bucket.cors);
+  EXPECT_EQ(decoded_bucket->tagging, bucket.tagging);
 
   const User user{.id = "u1",
                   .name = "alice",
@@ -108,13 +114,16 @@ TEST(ValueCodecTest, NotFoundCarriesItsMessage) {
 
 TEST(ValueCodecTest, RejectsWhatEncodeCannotProduce) {
   const std::string object = EncodeObject(FullObject());
+  // The tag and the current format version.
+  const std::string head = {kFoundTag, static_cast<char>(kFormatVersion)};
   std::vector<std::string> bad = {
       "",
       "+",
-      std::string("+\x02", 2) + object.substr(2),                        // another format version
-      object + "x",                                                      // trailing bytes
-      std::string("+\x01\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f", 12),  // varint > 64 bits
-      std::string("+\x01\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 13),  // too long
+      std::string("+\x01", 2) + object.substr(2),  // an older format version
+      std::string({kFoundTag, static_cast<char>(kFormatVersion + 1)}) + object.substr(2),
+      object + "x",                                                            // trailing bytes
+      head + std::string("\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f", 10),      // varint > 64 bits
+      head + std::string("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11),  // too long
   };
   // Every strict prefix fails too (a short read anywhere).
   for (size_t size = 0; size < object.size(); size += 7) bad.push_back(object.substr(0, size));
@@ -126,7 +135,7 @@ TEST(ValueCodecTest, RejectsWhatEncodeCannotProduce) {
   std::string user = EncodeUser(User{.id = "u"});
   user[2 + 2 + 1 + 1] = 2;  // tag, version, id "u" (2 bytes), name "", hash "": disabled
   EXPECT_EQ(DecodeUser(user).status().code(), common::Code::kCorruption);
-  EXPECT_EQ(DecodeNames(std::string("+\x01\xff\xff\xff\x0f", 6)).status().code(),
+  EXPECT_EQ(DecodeNames(head + std::string("\xff\xff\xff\x0f", 4)).status().code(),
             common::Code::kCorruption);
 }
 

@@ -18,7 +18,7 @@ using meta::internal::OnBadMetadata;
   p "bucket, " p "key, " p "size, " p "etag, " p "content_type, " p "user_metadata, " p \
     "system_metadata, " p "last_modified_ms, " p "storage_class, " p "manifest, " p     \
     "inline_data, " p "checksum_algorithm, " p "checksum_value, " p "checksum_type, " p \
-    "part_sizes"
+    "part_sizes, " p "tags"
 
 constexpr std::string_view kBucketExists = "SELECT 1 FROM buckets WHERE name = $1";
 constexpr std::string_view kAnyObject = "SELECT 1 FROM objects WHERE bucket = $1 LIMIT 1";
@@ -32,7 +32,7 @@ constexpr std::string_view kSelectObject =
 // Insert-or-replace in place, as in the SQLite store.
 constexpr std::string_view kUpsertObject =
     "INSERT INTO objects (" STRATA_PG_OBJECT_COLUMNS(
-        "") ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+        "") ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
             " ON CONFLICT (bucket, key) DO UPDATE SET size = excluded.size,"
             " etag = excluded.etag, content_type = excluded.content_type,"
             " user_metadata = excluded.user_metadata,"
@@ -42,7 +42,8 @@ constexpr std::string_view kUpsertObject =
             " inline_data = excluded.inline_data,"
             " checksum_algorithm = excluded.checksum_algorithm,"
             " checksum_value = excluded.checksum_value,"
-            " checksum_type = excluded.checksum_type, part_sizes = excluded.part_sizes";
+            " checksum_type = excluded.checksum_type, part_sizes = excluded.part_sizes,"
+            " tags = excluded.tags";
 constexpr std::string_view kDeleteObject = "DELETE FROM objects WHERE bucket = $1 AND key = $2";
 // Listing seeks: ranges of the (bucket, key) primary key, in key order.
 constexpr std::string_view kSeekInclusive =
@@ -73,7 +74,8 @@ common::Result<ObjectRecord> ReadObject(const Rows& rows, int row, OnBadMetadata
   STRATA_RETURN_IF_ERROR(meta::internal::DecodeObjectJson({.user_metadata = rows.Bytes(row, 5),
                                                            .system_metadata = rows.Bytes(row, 6),
                                                            .manifest = rows.Bytes(row, 9),
-                                                           .part_sizes = rows.Bytes(row, 14)},
+                                                           .part_sizes = rows.Bytes(row, 14),
+                                                           .tags = rows.Bytes(row, 15)},
                                                           on_bad_metadata, record));
   return record;
 }
@@ -134,7 +136,8 @@ common::Result<MetaStore::PutResult> WriteObject(Connection& connection, const O
   params.Text(object.checksum.algorithm)
       .Text(object.checksum.value)
       .Text(object.checksum.type)
-      .Text(encoded.part_sizes);
+      .Text(encoded.part_sizes)
+      .Text(encoded.tags);
   STRATA_RETURN_IF_ERROR(connection.Execute(kUpsertObject, params).status());
   return MetaStore::PutResult{.replaced = std::move(current),
                               .unused_chunks = std::move(references.unused_chunks)};

@@ -15,7 +15,7 @@ using meta::internal::OnBadMetadata;
 #define STRATA_OBJECT_COLUMNS                                                                 \
   "bucket, key, size, etag, content_type, user_metadata, system_metadata, last_modified_ms, " \
   "storage_class, manifest, inline_data, checksum_algorithm, checksum_value, checksum_type, " \
-  "part_sizes"
+  "part_sizes, tags"
 
 constexpr std::string_view kBucketExists = "SELECT 1 FROM buckets WHERE name = ?1";
 constexpr std::string_view kAnyObject = "SELECT 1 FROM objects WHERE bucket = ?1 LIMIT 1";
@@ -25,7 +25,7 @@ constexpr std::string_view kSelectObject =
 // first and would fire ON DELETE actions of future child tables).
 constexpr std::string_view kUpsertObject =
     "INSERT INTO objects (" STRATA_OBJECT_COLUMNS
-    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
     " ON CONFLICT (bucket, key) DO UPDATE SET size = excluded.size, etag = excluded.etag,"
     " content_type = excluded.content_type, user_metadata = excluded.user_metadata,"
     " system_metadata = excluded.system_metadata,"
@@ -33,7 +33,7 @@ constexpr std::string_view kUpsertObject =
     " manifest = excluded.manifest, inline_data = excluded.inline_data,"
     " checksum_algorithm = excluded.checksum_algorithm,"
     " checksum_value = excluded.checksum_value, checksum_type = excluded.checksum_type,"
-    " part_sizes = excluded.part_sizes";
+    " part_sizes = excluded.part_sizes, tags = excluded.tags";
 constexpr std::string_view kDeleteObject = "DELETE FROM objects WHERE bucket = ?1 AND key = ?2";
 // Listing seeks: both walk the (bucket, key) primary-key index from the bound,
 // in key order, with no sort step; rows are produced lazily as stepped.
@@ -62,7 +62,8 @@ common::Result<ObjectRecord> ReadObject(const Statement& row, OnBadMetadata on_b
   STRATA_RETURN_IF_ERROR(meta::internal::DecodeObjectJson({.user_metadata = row.ColumnText(5),
                                                            .system_metadata = row.ColumnText(6),
                                                            .manifest = row.ColumnText(9),
-                                                           .part_sizes = row.ColumnText(14)},
+                                                           .part_sizes = row.ColumnText(14),
+                                                           .tags = row.ColumnText(15)},
                                                           on_bad_metadata, record));
   return record;
 }
@@ -128,6 +129,7 @@ common::Result<MetaStore::PutResult> WriteObject(Connection& connection, const O
   upsert.Bind(13, object.checksum.value);
   upsert.Bind(14, object.checksum.type);
   upsert.Bind(15, encoded.part_sizes);
+  upsert.Bind(16, encoded.tags);
   STRATA_RETURN_IF_ERROR(upsert.Run());
   return MetaStore::PutResult{.replaced = std::move(replaced),
                               .unused_chunks = std::move(references.unused_chunks)};

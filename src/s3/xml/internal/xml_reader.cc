@@ -80,4 +80,15 @@ std::string_view TrimXmlSpace(std::string_view text) {
   return text.substr(begin, end - begin + 1);
 }
 
+common::Status OnlyElements(pugi::xml_node node) {
+  for (pugi::xml_node child : node.children()) {
+    if (child.type() == pugi::node_cdata ||
+        (child.type() == pugi::node_pcdata && !TrimXmlSpace(child.value()).empty())) {
+      return common::Error(common::Code::kMalformedXml,
+                           "Unexpected text inside " + std::string(LocalName(node)));
+    }
+  }
+  return common::Status::Ok();
+}
+
 }  // namespace strata::s3::xml

@@ -35,4 +35,8 @@ std::optional<std::string> ElementText(pugi::xml_node element);
 // `text` without leading and trailing XML whitespace (space, tab, CR, LF).
 std::string_view TrimXmlSpace(std::string_view text);
 
+// OK when `node` holds only elements (and whitespace, comments); otherwise
+// kMalformedXml "Unexpected text inside <name>".
+common::Status OnlyElements(pugi::xml_node node);
+
 }  // namespace strata::s3::xml
