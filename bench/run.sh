@@ -33,6 +33,9 @@ cmake --build "$BUILD" --target strata -j"$(nproc)" >&2
 BIN=$REPO/$BUILD/src/app/strata
 
 WORK=$(mktemp -d "${BENCH_TMP:-${TMPDIR:-/tmp}}/strata-bench.XXXXXX")
+# mktemp makes it 0700: nginx's workers (user nobody when started as root)
+# must be able to read the files they serve.
+chmod 755 "$WORK"
 SERVER_PID=""
 NGINX_PID=""
 cleanup() {

@@ -40,6 +40,8 @@ PACKAGES=(
   # Metadata backends the tests start on loopback in temporary folders, and
   # the driver the integration helpers read PostgreSQL rows with
   postgresql redis-server python3-psycopg2
+  # bench/run.sh: nginx serving the same files is the machine's GET ceiling
+  nginx-light
 )
 
 if [ "$BUILD_ONLY" -eq 1 ]; then PACKAGES=("${BUILD_PACKAGES[@]}"); fi
@@ -55,7 +57,20 @@ if [ "${#missing[@]}" -eq 0 ]; then
 else
   echo "install-deps: installing ${missing[*]}"
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # No system services: PostgreSQL, Redis and nginx are started by the tests
+  # and benchmarks themselves, on free loopback ports in temporary folders.
+  # Debian's postinst scripts would otherwise start them (nginx on :80).
+  policy=/usr/sbin/policy-rc.d
+  made_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+    $SUDO chmod 755 "$policy"
+    made_policy=1
+  fi
+  status=0
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" || status=$?
+  if [ "$made_policy" -eq 1 ]; then $SUDO rm -f "$policy"; fi
+  if [ "$status" -ne 0 ]; then exit "$status"; fi
 fi
 
 # Debian's nodejs comes without npm; a NodeSource nodejs bundles its own, and
