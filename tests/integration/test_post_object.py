@@ -12,6 +12,8 @@ import hashlib
 import hmac
 import json
 import os
+import socket
+import time
 import urllib.parse
 import uuid
 
@@ -399,6 +401,30 @@ def test_broken_bodies(strata, s3, bucket):
     resp = post(strata, bucket, body.encode())
     refused(resp, "MalformedPOSTRequest", 400)
     assert_absent(s3, bucket, "broken")
+
+
+def test_client_gone_mid_file_leaves_nothing(strata, s3, bucket):
+    """The connection closes 1 MiB into a 4 MiB file (Content-Length says
+    more): no object, an existing one untouched, and the server goes on."""
+    s3.put_object(Bucket=bucket, Key="kept", Body=b"old bytes")
+    for key in ("gone", "kept"):
+        form = [("key", key), *signed_fields(strata, bucket, [{"key": key}])]
+        body = encode_form(form, ("x", os.urandom(4 * 1024 * 1024), None))
+        head = (f"POST /{bucket} HTTP/1.1\r\nHost: 127.0.0.1:{strata.port}\r\n"
+                f"Content-Type: multipart/form-data; boundary={BOUNDARY}\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n").encode()
+        with socket.create_connection(("127.0.0.1", strata.port), timeout=30) as sock:
+            sock.sendall(head + body[:1024 * 1024])
+    deadline = time.monotonic() + 2
+    while True:
+        assert_absent(s3, bucket, "gone")
+        assert s3.get_object(Bucket=bucket, Key="kept")["Body"].read() == b"old bytes"
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.25)
+    assert strata.alive()
+    assert upload(strata, bucket, "gone", b"now whole").status_code == 204
+    assert s3.get_object(Bucket=bucket, Key="gone")["Body"].read() == b"now whole"
 
 
 def test_fields_before_the_file_are_limited(strata, bucket):
