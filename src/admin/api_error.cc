@@ -85,6 +85,7 @@ ApiError ToApiError(const common::Status& status) {
     case Code::kInvalidBucketName:
     case Code::kTooManyBuckets:
     case Code::kInvalidLocationConstraint:
+    case Code::kNoSuchVersion:
     case Code::kNoSuchKey:
     case Code::kKeyTooLong:
     case Code::kInvalidObjectName:

@@ -97,17 +97,21 @@ common::Result<http::Response> StorageAdmin::Storage() {
     drives.push_back(
         {{"path", drive.path.string()}, {"online", drive.online}, {"errors", drive.errors}});
   }
-  // Bytes the objects would take without dedup, over the bytes of distinct
-  // chunks they do take (inline bytes count on both sides).
+  // Bytes every version would take without dedup, over the bytes of
+  // distinct chunks they do take (inline bytes count on both sides).
   const uint64_t stored = stats->chunk_bytes + stats->inline_bytes;
+  const uint64_t logical = stats->logical_bytes + stats->noncurrent_bytes;
   const double ratio =
-      stored == 0 ? 1.0 : static_cast<double>(stats->logical_bytes) / static_cast<double>(stored);
+      stored == 0 ? 1.0 : static_cast<double>(logical) / static_cast<double>(stored);
   return JsonResponse(200, {{"objects", stats->objects},
                             {"logical_bytes", stats->logical_bytes},
                             {"inline_bytes", stats->inline_bytes},
                             {"chunks", stats->chunks},
                             {"chunk_bytes", stats->chunk_bytes},
                             {"unreferenced_chunks", stats->unreferenced_chunks},
+                            {"noncurrent_versions", stats->noncurrent_versions},
+                            {"noncurrent_bytes", stats->noncurrent_bytes},
+                            {"delete_markers", stats->delete_markers},
                             {"dedup_ratio", ratio},
                             {"reconstructions", parts_.chunks.reconstructions()},
                             {"corruptions_found", parts_.chunks.corruptions_found()},

@@ -10,9 +10,10 @@ obs::ScrapeSample SampleMetrics(const MetricsSources& sources) {
   s.requests_in_flight = sources.server.InflightRequests();
 
   if (auto stats = sources.meta.GetStorageStats(); stats.ok()) {
-    // As the admin API reports it: bytes the objects would take without
+    // As the admin API reports it: bytes every version would take without
     // dedup over the bytes they do take (inline bytes count on both sides).
     const uint64_t stored = stats->chunk_bytes + stats->inline_bytes;
+    const uint64_t logical = stats->logical_bytes + stats->noncurrent_bytes;
     s.storage = obs::StorageSample{
         .objects = stats->objects,
         .logical_bytes = stats->logical_bytes,
@@ -20,9 +21,11 @@ obs::ScrapeSample SampleMetrics(const MetricsSources& sources) {
         .chunks = stats->chunks,
         .chunk_bytes = stats->chunk_bytes,
         .unreferenced_chunks = stats->unreferenced_chunks,
+        .noncurrent_versions = stats->noncurrent_versions,
+        .noncurrent_bytes = stats->noncurrent_bytes,
+        .delete_markers = stats->delete_markers,
         .dedup_ratio =
-            stored == 0 ? 1.0
-                        : static_cast<double>(stats->logical_bytes) / static_cast<double>(stored),
+            stored == 0 ? 1.0 : static_cast<double>(logical) / static_cast<double>(stored),
     };
   }
 

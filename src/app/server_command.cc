@@ -190,7 +190,7 @@ int RunServer(const ServerConfig& config) {
   service::BucketService buckets(timed_meta, clock);
   storage::ObjectWriter writer(timed_meta, **chunks, **chunker, clock,
                                static_cast<size_t>(config.inline_threshold));
-  service::ObjectService objects(timed_meta, writer, **chunks, clock);
+  service::ObjectService objects(timed_meta, writer, **chunks, clock, random);
   // Parts are never inline: completion concatenates chunk manifests.
   storage::ObjectWriter part_writer(timed_meta, **chunks, **chunker, clock, 0);
   service::MultipartService multipart(timed_meta, part_writer, **chunks, clock, random);

@@ -32,6 +32,8 @@ std::string_view CodeName(Code code) {
       return "TooManyBuckets";
     case Code::kInvalidLocationConstraint:
       return "InvalidLocationConstraint";
+    case Code::kNoSuchVersion:
+      return "NoSuchVersion";
     case Code::kNoSuchKey:
       return "NoSuchKey";
     case Code::kKeyTooLong:

@@ -31,6 +31,7 @@ enum class Code {
   kInvalidLocationConstraint,
   // Objects.
   kNoSuchKey,
+  kNoSuchVersion,  // a version id the key does not have
   kKeyTooLong,
   kInvalidObjectName,
   kEntityTooLarge,

@@ -28,20 +28,11 @@ constexpr std::string_view kMigrationsTable = "schema_migrations";
 // buckets as text, and outlive them). deployment goes along so the drives,
 // whose markers hold its id (storage/drive/drive_format.h), accept the
 // target.
-constexpr std::array<std::string_view, 14> kCopiedTables = {"buckets",
-                                                            "objects",
-                                                            "chunks",
-                                                            "multipart_uploads",
-                                                            "multipart_parts",
-                                                            "users",
-                                                            "groups",
-                                                            "group_members",
-                                                            "access_keys",
-                                                            "policies",
-                                                            "policy_attachments",
-                                                            "refresh_tokens",
-                                                            "audit_log",
-                                                            "deployment"};
+constexpr std::array<std::string_view, 15> kCopiedTables = {
+    "buckets",           "objects",         "object_versions", "chunks",
+    "multipart_uploads", "multipart_parts", "users",           "groups",
+    "group_members",     "access_keys",     "policies",        "policy_attachments",
+    "refresh_tokens",    "audit_log",       "deployment"};
 
 // The migrations a database records, in version order; empty when it has no
 // schema_migrations table (Strata never opened it).

@@ -20,6 +20,11 @@ namespace strata::meta {
 // tag sets.
 using MetadataPairs = std::vector<std::pair<std::string, std::string>>;
 
+// A bucket's versioning state (PutBucketVersioning). A bucket starts
+// kUnversioned and, once versioning was enabled, can only move between
+// kEnabled and kSuspended, never back (as in S3).
+enum class Versioning { kUnversioned, kEnabled, kSuspended };
+
 struct Bucket {
   std::string name;
   std::string region;  // LocationConstraint given at creation; "" for the default
@@ -34,6 +39,7 @@ struct Bucket {
   // The bucket's tag set (PutBucketTagging), in the order given; empty for
   // none.
   MetadataPairs tagging;
+  Versioning versioning = Versioning::kUnversioned;
 };
 
 // A stored chunk: up to 4 MiB of content named by its SHA-256 and stored once
@@ -76,6 +82,12 @@ struct StorageStats {
   uint64_t chunks = 0;               // chunk rows, referenced or awaiting GC
   uint64_t chunk_bytes = 0;          // sum of chunk sizes (before erasure overhead)
   uint64_t unreferenced_chunks = 0;  // refcount 0, waiting out the grace period
+  // Versioning: versions that are not the latest of their key (they keep
+  // their chunks referenced until deleted), their bytes, and delete markers.
+  // `objects` and `logical_bytes` count latest versions only.
+  uint64_t noncurrent_versions = 0;
+  uint64_t noncurrent_bytes = 0;
+  uint64_t delete_markers = 0;
 };
 
 // A checksum a client asked S3 to keep (x-amz-checksum-*): stored with the
@@ -114,6 +126,20 @@ struct ObjectRecord {
   // empty for none. Changing them (SetObjectTags) changes neither etag nor
   // last_modified_ms.
   MetadataPairs tags;
+
+  // --- Versioning (docs/versioning.md) ---
+  // The version's id: opaque, URL-safe, at most 64 bytes; "" is the null
+  // version (every write to an unversioned bucket, and writes while
+  // versioning is suspended), which S3 prints as "null". A key has at most one
+  // version per id, the null version included.
+  std::string version_id;
+  // A delete marker: a version with no body that hides the key (size 0, etag
+  // and manifest empty). Only returned by GetObjectVersion and
+  // ListObjectVersions; GetObject and ListObjects never see one.
+  bool delete_marker = false;
+  // Whether this is the key's newest version. Set on reads: always true from
+  // GetObject and ListObjects (they return latest versions only).
+  bool is_latest = true;
 };
 
 // An upload begun by CreateMultipartUpload and not yet completed or aborted.
@@ -184,6 +210,41 @@ struct ListQuery {
   int max_keys = 1000;      // entries (objects + common prefixes) per page, >= 0
 };
 
+// ListObjectVersions. Entries are versions, ordered by key (byte order), then
+// newest first; the key_marker/version_id_marker pair is an exclusive start
+// position in that order.
+struct ListVersionsQuery {
+  std::string prefix;
+  std::string delimiter;  // "" for none
+  // Without version_id_marker: start after every version of keys <= key_marker
+  // (with a delimiter, a common prefix <= key_marker is skipped whole, as in
+  // ListObjects' start_after). With it: start after that version of
+  // key_marker, i.e. with key_marker's older versions; a version_id_marker
+  // that names no version of key_marker starts at the next key.
+  // version_id_marker "" means "none"; the null version is named kNullVersionMarker.
+  std::string key_marker;
+  std::string version_id_marker;
+  int max_keys = 1000;  // versions + delete markers + common prefixes per page, >= 0
+};
+
+// The value of ListVersionsQuery::version_id_marker and
+// ListVersionsPage::next_version_id_marker that names the null version (S3
+// prints the null version's id as "null").
+inline constexpr std::string_view kNullVersionMarker = "null";
+
+struct ListVersionsPage {
+  // Versions and delete markers, by key then newest first, with version_id,
+  // delete_marker and is_latest set; manifests and inline data left empty.
+  std::vector<ObjectRecord> versions;
+  std::vector<std::string> common_prefixes;  // byte order
+  bool truncated = false;
+  // When truncated: where the next page starts. next_version_id_marker is ""
+  // when the page ended on a common prefix, else the last version's id
+  // (kNullVersionMarker for the null version).
+  std::string next_key_marker;
+  std::string next_version_id_marker;
+};
+
 struct ListPage {
   std::vector<ObjectRecord> objects;         // in byte order of key
   std::vector<std::string> common_prefixes;  // in byte order, each ends with the delimiter
@@ -204,7 +265,8 @@ class MetaStore {
   virtual common::Result<Bucket> GetBucket(std::string_view name) = 0;
   // All buckets in name order.
   virtual common::Result<std::vector<Bucket>> ListBuckets() = 0;
-  // kNoSuchBucket; kBucketNotEmpty while any object remains.
+  // kNoSuchBucket; kBucketNotEmpty while any object, non-current version or
+  // delete marker remains.
   virtual common::Status DeleteBucket(std::string_view name) = 0;
   // Replaces the bucket's policy ("" removes it). kNoSuchBucket.
   virtual common::Status SetBucketPolicy(std::string_view name, std::string_view policy) = 0;
@@ -213,6 +275,9 @@ class MetaStore {
   // Replaces the bucket's tag set (empty removes it). kNoSuchBucket;
   // kInvalidArgument for a name or value that is not valid UTF-8.
   virtual common::Status SetBucketTagging(std::string_view name, const MetadataPairs& tagging) = 0;
+  // Sets the bucket's versioning state. kNoSuchBucket; kInvalidArgument for
+  // kUnversioned (a bucket never goes back).
+  virtual common::Status SetBucketVersioning(std::string_view name, Versioning versioning) = 0;
 
   // kNoSuchBucket, kNoSuchKey.
   virtual common::Result<ObjectRecord> GetObject(std::string_view bucket, std::string_view key) = 0;
@@ -232,20 +297,87 @@ class MetaStore {
   //     caller may retry the upload).
   //   * the replaced record's entries each subtract one; a count reaching 0
   //     sets the chunk's zero_since_ms to now_ms (the GC grace period starts).
-  // kNoSuchBucket; kPreconditionFailed when the condition does not hold.
+  //
+  // Versioning, read from the bucket inside the same transaction:
+  //   * kUnversioned: the new record is the null version ("" whatever
+  //     object.version_id says) and replaces the current one, as above;
+  //   * kEnabled: the new record gets object.version_id (the caller makes a
+  //     fresh one for every write; must not be "") and becomes the latest
+  //     version; the previous latest version (object or delete marker) stays
+  //     as a non-current version with its references;
+  //   * kSuspended: the new record is the null version; the key's existing
+  //     null version, current or not, is replaced (its references drop and it
+  //     is returned in `replaced`), and a current version with an id stays
+  //     as non-current.
+  // The condition is checked against the latest version when it is an object
+  // (a key whose latest version is a delete marker has no current object).
+  // kNoSuchBucket; kPreconditionFailed when the condition does not hold;
+  // kInvalidArgument (kEnabled only) for a version id that is not 1..64 bytes
+  // of [A-Za-z0-9._-], is "null", or is one the key already has.
   struct PutResult {
+    // The version whose references this write dropped (replaced for good);
+    // nullopt when none was, including when the previous one was kept as a
+    // non-current version.
     std::optional<ObjectRecord> replaced;
     std::vector<ChunkInfo> unused_chunks;
+    // The id the new version got ("" for the null version).
+    std::string version_id;
   };
   virtual common::Result<PutResult> PutObject(const ObjectRecord& object,
                                               const WriteCondition& condition,
                                               const std::vector<ChunkInfo>& written_chunks,
                                               int64_t now_ms) = 0;
-  // Returns the deleted record, or nullopt when there was none; its chunks'
-  // counts drop as for a replaced record. kNoSuchBucket.
-  virtual common::Result<std::optional<ObjectRecord>> DeleteObject(std::string_view bucket,
-                                                                   std::string_view key,
-                                                                   int64_t now_ms) = 0;
+  // What a delete did.
+  struct DeleteResult {
+    // The version removed for good (its references dropped), or nullopt.
+    // May be a delete marker (DeleteVersion of a marker, or a suspended
+    // bucket's null marker replaced).
+    std::optional<ObjectRecord> removed;
+    // The delete marker this delete wrote (DeleteLatest on a versioning
+    // bucket), or nullopt.
+    std::optional<ObjectRecord> delete_marker;
+  };
+  // DELETE without a version id, by the bucket's versioning state:
+  //   * kUnversioned: removes the current object, if any (`removed`);
+  //   * kEnabled: writes a delete marker with marker_version_id (fresh, not
+  //     "") as the latest version, last modified now_ms, even when the key has
+  //     no version yet; the previous latest version stays as non-current;
+  //   * kSuspended: writes a null-version delete marker as the latest
+  //     version, removing the key's existing null version (current or not,
+  //     object or marker) for good; a current version with an id stays as
+  //     non-current.
+  // kNoSuchBucket; kInvalidArgument (kEnabled only) for a marker_version_id
+  // that breaks PutObject's version id rules.
+  virtual common::Result<DeleteResult> DeleteLatest(std::string_view bucket, std::string_view key,
+                                                    std::string_view marker_version_id,
+                                                    int64_t now_ms) = 0;
+  // Removes one version (object or delete marker; "" is the null version) for
+  // good, dropping its references. When it was the latest, the next newest
+  // version becomes the latest (and the current object, unless it is a delete
+  // marker). `removed` is nullopt when the key has no such version (S3
+  // answers 204 all the same). kNoSuchBucket.
+  virtual common::Result<DeleteResult> DeleteVersion(std::string_view bucket, std::string_view key,
+                                                     std::string_view version_id,
+                                                     int64_t now_ms) = 0;
+  // DeleteLatest for callers that know the bucket is unversioned (tests,
+  // tools): the removed record, or nullopt.
+  common::Result<std::optional<ObjectRecord>> DeleteObject(std::string_view bucket,
+                                                           std::string_view key, int64_t now_ms) {
+    common::Result<DeleteResult> result = DeleteLatest(bucket, key, "", now_ms);
+    if (!result.ok()) return result.status();
+    return std::move(result).value().removed;
+  }
+  // One version of a key ("" is the null version), delete markers included,
+  // with is_latest set. kNoSuchBucket; kNoSuchVersion when the key has no
+  // such version.
+  virtual common::Result<ObjectRecord> GetObjectVersion(std::string_view bucket,
+                                                        std::string_view key,
+                                                        std::string_view version_id) = 0;
+  // One page of versions (ListVersionsQuery gives the order). Cost
+  // proportional to the page, as ListObjects. kNoSuchBucket;
+  // kInvalidArgument when max_keys < 0.
+  virtual common::Result<ListVersionsPage> ListObjectVersions(std::string_view bucket,
+                                                              const ListVersionsQuery& query) = 0;
   // One page of keys in byte order. With a delimiter, keys that share
   // prefix + (text up to and including the next delimiter) collapse into one
   // common prefix. Cost is an index range scan proportional to the page (plus
@@ -257,6 +389,12 @@ class MetaStore {
   // not valid UTF-8.
   virtual common::Status SetObjectTags(std::string_view bucket, std::string_view key,
                                        const MetadataPairs& tags) = 0;
+  // SetObjectTags on one version ("" is the null version). kNoSuchBucket;
+  // kNoSuchVersion when there is no such version; kMethodNotAllowed when it
+  // is a delete marker; kInvalidArgument as SetObjectTags.
+  virtual common::Status SetObjectVersionTags(std::string_view bucket, std::string_view key,
+                                              std::string_view version_id,
+                                              const MetadataPairs& tags) = 0;
 
   // --- Multipart uploads ---
   //
@@ -287,7 +425,7 @@ class MetaStore {
                                                                const ListUploadsQuery& query) = 0;
   // In one transaction: checks the upload still exists (kNoSuchUpload) and
   // the condition holds (kPreconditionFailed), writes `object` as PutObject
-  // does (its manifest names chunks the parts already reference; no written
+  // does (versioning included) (its manifest names chunks the parts already reference; no written
   // chunks), then deletes the upload and all its parts, dropping their
   // references (chunks only in parts left out of the object reach 0 and go to
   // GC). Returns what PutObject returns.

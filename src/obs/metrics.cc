@@ -150,6 +150,10 @@ struct Metrics::Impl {
     chunk_bytes = gauge("strata_chunk_bytes", "Sum of chunk sizes, before erasure overhead");
     unreferenced_chunks =
         gauge("strata_unreferenced_chunks", "Chunks no object references, awaiting GC");
+    noncurrent_versions =
+        gauge("strata_noncurrent_versions", "Object versions that are not the latest of their key");
+    noncurrent_bytes = gauge("strata_noncurrent_bytes", "Sum of non-current versions' sizes");
+    delete_markers = gauge("strata_delete_markers", "Delete markers, latest or not");
     dedup_ratio = gauge("strata_dedup_ratio",
                         "Logical bytes over stored bytes (distinct chunks plus inline)");
     heal_queue = gauge("strata_heal_queue_length", "Chunks queued for healing");
@@ -191,6 +195,9 @@ struct Metrics::Impl {
       chunks->Set(static_cast<double>(s.storage->chunks));
       chunk_bytes->Set(static_cast<double>(s.storage->chunk_bytes));
       unreferenced_chunks->Set(static_cast<double>(s.storage->unreferenced_chunks));
+      noncurrent_versions->Set(static_cast<double>(s.storage->noncurrent_versions));
+      noncurrent_bytes->Set(static_cast<double>(s.storage->noncurrent_bytes));
+      delete_markers->Set(static_cast<double>(s.storage->delete_markers));
       dedup_ratio->Set(s.storage->dedup_ratio);
     }
     for (const auto& d : s.drives) {
@@ -260,6 +267,9 @@ struct Metrics::Impl {
   Gauge* chunks;
   Gauge* chunk_bytes;
   Gauge* unreferenced_chunks;
+  Gauge* noncurrent_versions;
+  Gauge* noncurrent_bytes;
+  Gauge* delete_markers;
   Gauge* dedup_ratio;
   Gauge* heal_queue;
   DeltaCounter reconstructions;  // the DeltaCounters are GUARDED_BY(scrape_mu)

@@ -59,6 +59,9 @@ struct StorageSample {
   uint64_t chunks = 0;
   uint64_t chunk_bytes = 0;
   uint64_t unreferenced_chunks = 0;
+  uint64_t noncurrent_versions = 0;
+  uint64_t noncurrent_bytes = 0;
+  uint64_t delete_markers = 0;
   double dedup_ratio = 1.0;
 };
 

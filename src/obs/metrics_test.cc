@@ -50,6 +50,9 @@ TEST(MetricsTest, EveryFamilyIsExportedBeforeAnyTraffic) {
            "strata_chunks",
            "strata_chunk_bytes",
            "strata_unreferenced_chunks",
+           "strata_noncurrent_versions",
+           "strata_noncurrent_bytes",
+           "strata_delete_markers",
            "strata_dedup_ratio",
            "strata_heal_queue_length",
            "strata_reconstructions_total",
@@ -173,6 +176,9 @@ ScrapeSample Sample(uint64_t reconstructions, uint64_t objects) {
                             .chunks = 4,
                             .chunk_bytes = 4096,
                             .unreferenced_chunks = 1,
+                            .noncurrent_versions = 6,
+                            .noncurrent_bytes = 700,
+                            .delete_markers = 8,
                             .dedup_ratio = 1.25};
   s.drives = {{.drive = "/d/1", .online = true, .errors = 0, .free_bytes = 10, .total_bytes = 20},
               {.drive = "/d/2", .online = false, .errors = 7}};
@@ -195,6 +201,9 @@ TEST(MetricsTest, ScrapeAppliesTheSampler) {
   EXPECT_THAT(text, HasSubstr("\nstrata_chunks 4\n"));
   EXPECT_THAT(text, HasSubstr("\nstrata_chunk_bytes 4096\n"));
   EXPECT_THAT(text, HasSubstr("\nstrata_unreferenced_chunks 1\n"));
+  EXPECT_THAT(text, HasSubstr("\nstrata_noncurrent_versions 6\n"));
+  EXPECT_THAT(text, HasSubstr("\nstrata_noncurrent_bytes 700\n"));
+  EXPECT_THAT(text, HasSubstr("\nstrata_delete_markers 8\n"));
   EXPECT_THAT(text, HasSubstr("\nstrata_dedup_ratio 1.25\n"));
   EXPECT_THAT(text, HasSubstr("\nstrata_heal_queue_length 9\n"));
   EXPECT_THAT(text, HasSubstr("\nstrata_gc_bytes_reclaimed_total 4096\n"));

@@ -54,9 +54,40 @@ common::Result<meta::MetaStore::PutResult> TimedMetaStore::PutObject(
                [&] { return next_.PutObject(object, condition, written_chunks, now_ms); });
 }
 
-common::Result<std::optional<meta::ObjectRecord>> TimedMetaStore::DeleteObject(
-    std::string_view bucket, std::string_view key, int64_t now_ms) {
-  return Timed("DeleteObject", [&] { return next_.DeleteObject(bucket, key, now_ms); });
+common::Status TimedMetaStore::SetBucketVersioning(std::string_view name,
+                                                   meta::Versioning versioning) {
+  return Timed("SetBucketVersioning", [&] { return next_.SetBucketVersioning(name, versioning); });
+}
+
+common::Result<meta::MetaStore::DeleteResult> TimedMetaStore::DeleteLatest(
+    std::string_view bucket, std::string_view key, std::string_view marker_version_id,
+    int64_t now_ms) {
+  return Timed("DeleteLatest",
+               [&] { return next_.DeleteLatest(bucket, key, marker_version_id, now_ms); });
+}
+
+common::Result<meta::MetaStore::DeleteResult> TimedMetaStore::DeleteVersion(
+    std::string_view bucket, std::string_view key, std::string_view version_id, int64_t now_ms) {
+  return Timed("DeleteVersion",
+               [&] { return next_.DeleteVersion(bucket, key, version_id, now_ms); });
+}
+
+common::Result<meta::ObjectRecord> TimedMetaStore::GetObjectVersion(std::string_view bucket,
+                                                                    std::string_view key,
+                                                                    std::string_view version_id) {
+  return Timed("GetObjectVersion", [&] { return next_.GetObjectVersion(bucket, key, version_id); });
+}
+
+common::Result<meta::ListVersionsPage> TimedMetaStore::ListObjectVersions(
+    std::string_view bucket, const meta::ListVersionsQuery& query) {
+  return Timed("ListObjectVersions", [&] { return next_.ListObjectVersions(bucket, query); });
+}
+
+common::Status TimedMetaStore::SetObjectVersionTags(std::string_view bucket, std::string_view key,
+                                                    std::string_view version_id,
+                                                    const meta::MetadataPairs& tags) {
+  return Timed("SetObjectVersionTags",
+               [&] { return next_.SetObjectVersionTags(bucket, key, version_id, tags); });
 }
 
 common::Result<meta::ListPage> TimedMetaStore::ListObjects(std::string_view bucket,

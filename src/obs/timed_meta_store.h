@@ -39,9 +39,22 @@ class TimedMetaStore : public meta::MetaStore, public meta::IdentityStore {
                                       const meta::WriteCondition& condition,
                                       const std::vector<meta::ChunkInfo>& written_chunks,
                                       int64_t now_ms) override;
-  common::Result<std::optional<meta::ObjectRecord>> DeleteObject(std::string_view bucket,
-                                                                 std::string_view key,
-                                                                 int64_t now_ms) override;
+  common::Status SetBucketVersioning(std::string_view name, meta::Versioning versioning) override;
+  common::Result<meta::MetaStore::DeleteResult> DeleteLatest(std::string_view bucket,
+                                                             std::string_view key,
+                                                             std::string_view marker_version_id,
+                                                             int64_t now_ms) override;
+  common::Result<meta::MetaStore::DeleteResult> DeleteVersion(std::string_view bucket,
+                                                              std::string_view key,
+                                                              std::string_view version_id,
+                                                              int64_t now_ms) override;
+  common::Result<meta::ObjectRecord> GetObjectVersion(std::string_view bucket, std::string_view key,
+                                                      std::string_view version_id) override;
+  common::Result<meta::ListVersionsPage> ListObjectVersions(
+      std::string_view bucket, const meta::ListVersionsQuery& query) override;
+  common::Status SetObjectVersionTags(std::string_view bucket, std::string_view key,
+                                      std::string_view version_id,
+                                      const meta::MetadataPairs& tags) override;
   common::Result<meta::ListPage> ListObjects(std::string_view bucket,
                                              const meta::ListQuery& query) override;
   common::Status SetObjectTags(std::string_view bucket, std::string_view key,

@@ -81,6 +81,9 @@ STRATA_OP_TRAITS(GetBucketCors, "GetBucketCors", "s3:GetBucketCORS");
 STRATA_OP_TRAITS(PutBucketCors, "PutBucketCors", "s3:PutBucketCORS");
 // Likewise no s3:DeleteBucketCORS.
 STRATA_OP_TRAITS(DeleteBucketCors, "DeleteBucketCors", "s3:PutBucketCORS");
+STRATA_OP_TRAITS(GetBucketVersioning, "GetBucketVersioning", "s3:GetBucketVersioning");
+STRATA_OP_TRAITS(PutBucketVersioning, "PutBucketVersioning", "s3:PutBucketVersioning");
+STRATA_OP_TRAITS(ListObjectVersions, "ListObjectVersions", "s3:ListBucketVersions");
 // Unauthenticated by design (the browser sends no credentials): no action.
 STRATA_OP_TRAITS(CorsPreflight, "CorsPreflight", "");
 
@@ -436,6 +439,22 @@ common::Result<Endpoint> RouteBucket(const http::Request& request, const Target&
     if (method == "DELETE") return Endpoint(op::DeleteBucketCors{bucket});
     return MethodNotAllowed(method);
   }
+  if (subresource == "versioning") {
+    if (method == "GET") return Endpoint(op::GetBucketVersioning{bucket});
+    if (method == "PUT") return Endpoint(op::PutBucketVersioning{bucket});
+    return MethodNotAllowed(method);
+  }
+  if (subresource == "versions") {
+    if (method != "GET") return MethodNotAllowed(method);
+    STRATA_RETURN_IF_ERROR(CheckListArguments(query));
+    if (http::FindParam(query, "version-id-marker") != nullptr &&
+        http::FindParam(query, "key-marker") == nullptr) {
+      // AWS's answer, word for word.
+      return Error(Code::kInvalidArgument,
+                   "A version-id marker cannot be specified without a key marker.");
+    }
+    return Endpoint(op::ListObjectVersions{bucket});
+  }
   if (subresource == "uploads") {
     if (method != "GET") return MethodNotAllowed(method);
     STRATA_RETURN_IF_ERROR(CheckIntArguments(query, {"max-uploads"}));
@@ -580,6 +599,30 @@ std::string_view IamAction(const Endpoint& endpoint) {
         }
       },
       endpoint);
+}
+
+std::string_view RequestIamAction(const Route& route) {
+  if (http::FindParam(route.query, "versionId") == nullptr) return IamAction(route.endpoint);
+  return std::visit(
+      [&](const auto& op) -> std::string_view {
+        using Op = std::decay_t<decltype(op)>;
+        if constexpr (std::is_same_v<Op, op::GetObject> || std::is_same_v<Op, op::HeadObject>) {
+          return "s3:GetObjectVersion";
+        } else if constexpr (std::is_same_v<Op, op::DeleteObject>) {
+          return "s3:DeleteObjectVersion";
+        } else if constexpr (std::is_same_v<Op, op::GetObjectTagging>) {
+          return "s3:GetObjectVersionTagging";
+        } else if constexpr (std::is_same_v<Op, op::PutObjectTagging>) {
+          return "s3:PutObjectVersionTagging";
+        } else if constexpr (std::is_same_v<Op, op::DeleteObjectTagging>) {
+          return "s3:DeleteObjectVersionTagging";
+        } else if constexpr (std::is_same_v<Op, op::GetObjectAttributes>) {
+          return "s3:GetObjectVersionAttributes";
+        } else {
+          return IamAction(route.endpoint);
+        }
+      },
+      route.endpoint);
 }
 
 const std::string& BucketOf(const Endpoint& endpoint) {

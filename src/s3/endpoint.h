@@ -167,6 +167,17 @@ struct PutBucketCors {
 struct DeleteBucketCors {
   std::string bucket;
 };
+// ?versioning on a bucket (GET, PUT) and GET ?versions (prefix, delimiter,
+// key-marker, version-id-marker, max-keys, encoding-type in Route::query).
+struct GetBucketVersioning {
+  std::string bucket;
+};
+struct PutBucketVersioning {
+  std::string bucket;
+};
+struct ListObjectVersions {
+  std::string bucket;
+};
 // OPTIONS on a bucket or object (key "" for the bucket), whatever the query:
 // a browser's CORS preflight, answered without authentication. It has no IAM
 // action ("").
@@ -193,7 +204,8 @@ using Endpoint = std::variant<
     op::ListMultipartUploads, op::PostObject, op::GetObjectAttributes, op::GetObjectTagging,
     op::PutObjectTagging, op::DeleteObjectTagging, op::GetBucketTagging, op::PutBucketTagging,
     op::DeleteBucketTagging, op::GetBucketCors, op::PutBucketCors, op::DeleteBucketCors,
-    op::CorsPreflight, op::Unsupported>;
+    op::GetBucketVersioning, op::PutBucketVersioning, op::ListObjectVersions, op::CorsPreflight,
+    op::Unsupported>;
 
 struct RouteConfig {
   // Base domains for virtual-host-style requests: with "s3.example.com",
@@ -221,6 +233,7 @@ struct Route {
 // kKeyTooLong (key over 1024 bytes), kInvalidObjectName (key not valid UTF-8),
 // kMethodNotAllowed (method not defined on that resource or sub-resource),
 // kInvalidArgument (bad max-keys, list-type, fetch-owner, max-parts,
+// version-id-marker without key-marker on ListObjectVersions,
 // part-number-marker or max-uploads; partNumber outside 1..10000, missing on
 // PUT ?uploadId, or on PUT without uploadId; an empty uploadId; malformed
 // x-amz-copy-source, also on UploadPartCopy), kInvalidEncodingType
@@ -233,11 +246,16 @@ common::Result<Route> ParseEndpoint(const http::Request& request, const RouteCon
 // `endpoint`, which must outlive it.
 std::string_view OperationName(const Endpoint& endpoint);
 // IAM action such as "s3:PutObject", for the policy engine. Views are static.
-// The action does not depend on versionId: callers needing
-// s3:GetObjectVersion / s3:DeleteObjectVersion refine it from Route::query.
+// The action does not depend on versionId: RequestIamAction refines it.
 // "" for an op::Unsupported whose operation ParseEndpoint never produces
 // (the policy engine then matches nothing and denies).
 std::string_view IamAction(const Endpoint& endpoint);
+// The action AWS authorizes this request as: IamAction, except that a
+// versionId parameter turns GetObject/HeadObject into s3:GetObjectVersion,
+// DeleteObject into s3:DeleteObjectVersion, the object tagging operations
+// into s3:{Get,Put,Delete}ObjectVersionTagging and GetObjectAttributes into
+// s3:GetObjectVersionAttributes.
+std::string_view RequestIamAction(const Route& route);
 // Bucket the operation addresses, "" for ListBuckets.
 const std::string& BucketOf(const Endpoint& endpoint);
 

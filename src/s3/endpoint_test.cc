@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -109,9 +110,12 @@ TEST(ParseEndpointTest, GoodRequests) {
       {"DELETE", "/photos?policy", "DeleteBucketPolicy", "photos", ""},
       {"GET", "/photos?policyStatus", "GetBucketPolicyStatus", "photos", ""},
       // Unsupported bucket sub-resources.
-      {"GET", "/photos?versioning", "GetBucketVersioning", "photos", "", true},
-      {"PUT", "/photos?versioning", "PutBucketVersioning", "photos", "", true},
-      {"GET", "/photos?versions&prefix=a", "ListObjectVersions", "photos", "", true},
+      {"GET", "/photos?versioning", "GetBucketVersioning", "photos", ""},
+      {"PUT", "/photos?versioning", "PutBucketVersioning", "photos", ""},
+      {"GET", "/photos?versions&prefix=a", "ListObjectVersions", "photos", ""},
+      {"GET", "/photos?versions&key-marker=a&version-id-marker=null&max-keys=2&encoding-type=url",
+       "ListObjectVersions", "photos", ""},
+      {"GET", "/photos?versions&key-marker=a", "ListObjectVersions", "photos", ""},
       {"GET", "/photos?tagging", "GetBucketTagging", "photos", ""},
       {"PUT", "/photos?tagging", "PutBucketTagging", "photos", ""},
       {"DELETE", "/photos?tagging", "DeleteBucketTagging", "photos", ""},
@@ -305,6 +309,11 @@ TEST(ParseEndpointTest, BadRequests) {
       {"GET", "/photos/k?restore", Code::kMethodNotAllowed},
       // Query values.
       {"GET", "/photos?max-keys=-1", Code::kInvalidArgument},
+      {"GET", "/photos?versions&version-id-marker=v", Code::kInvalidArgument},
+      {"GET", "/photos?versions&max-keys=x", Code::kInvalidArgument},
+      {"GET", "/photos?versions&encoding-type=xml", Code::kInvalidEncodingType},
+      {"DELETE", "/photos?versioning", Code::kMethodNotAllowed},
+      {"POST", "/photos?versions", Code::kMethodNotAllowed},
       {"GET", "/photos?max-keys=abc", Code::kInvalidArgument},
       {"GET", "/photos?max-keys=", Code::kInvalidArgument},
       {"GET", "/photos?max-keys=1.5", Code::kInvalidArgument},
@@ -548,6 +557,9 @@ TEST(IamActionTest, ImplementedOperations) {
       {op::GetBucketCors{"b"}, "s3:GetBucketCORS"},
       {op::PutBucketCors{"b"}, "s3:PutBucketCORS"},
       {op::DeleteBucketCors{"b"}, "s3:PutBucketCORS"},
+      {op::GetBucketVersioning{"b"}, "s3:GetBucketVersioning"},
+      {op::PutBucketVersioning{"b"}, "s3:PutBucketVersioning"},
+      {op::ListObjectVersions{"b"}, "s3:ListBucketVersions"},
       {op::CorsPreflight{"b", "k"}, ""},
   };
   for (const auto& [endpoint, action] : kCases) {
@@ -555,9 +567,31 @@ TEST(IamActionTest, ImplementedOperations) {
   }
 }
 
+TEST(IamActionTest, VersionIdSelectsTheVersionActions) {
+  const std::tuple<std::string, std::string, std::string_view> kCases[] = {
+      {"GET", "/photos/k?versionId=v1", "s3:GetObjectVersion"},
+      {"HEAD", "/photos/k?versionId=null", "s3:GetObjectVersion"},
+      {"GET", "/photos/k", "s3:GetObject"},
+      {"DELETE", "/photos/k?versionId=v1", "s3:DeleteObjectVersion"},
+      {"DELETE", "/photos/k", "s3:DeleteObject"},
+      {"GET", "/photos/k?tagging&versionId=v1", "s3:GetObjectVersionTagging"},
+      {"PUT", "/photos/k?tagging&versionId=v1", "s3:PutObjectVersionTagging"},
+      {"DELETE", "/photos/k?tagging&versionId=v1", "s3:DeleteObjectVersionTagging"},
+      {"PUT", "/photos/k?tagging", "s3:PutObjectTagging"},
+      {"GET", "/photos/k?attributes&versionId=v1", "s3:GetObjectVersionAttributes"},
+      // versionId means nothing to these.
+      {"PUT", "/photos/k?versionId=v1", "s3:PutObject"},
+      {"GET", "/photos?versions&versionId=v1", "s3:ListBucketVersions"},
+  };
+  for (const auto& [method, target, action] : kCases) {
+    auto route = ParseEndpoint(MakeRequest(method, target, {}, ""), Config());
+    ASSERT_TRUE(route.ok()) << target << ": " << route.status().ToString();
+    EXPECT_EQ(RequestIamAction(*route), action) << method << " " << target;
+  }
+}
+
 TEST(IamActionTest, UnsupportedOperations) {
   const std::pair<std::string, std::string_view> kCases[] = {
-      {"ListObjectVersions", "s3:ListBucketVersions"},
       {"GetBucketLifecycleConfiguration", "s3:GetLifecycleConfiguration"},
       {"DeleteBucketLifecycle", "s3:PutLifecycleConfiguration"},
       {"ListBucketMetricsConfigurations", "s3:GetMetricsConfiguration"},

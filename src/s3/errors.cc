@@ -53,6 +53,8 @@ S3ErrorInfo ToS3Error(Code code) {
       return {"InvalidLocationConstraint", 400, "The specified location constraint is not valid."};
 
     // Objects.
+    case Code::kNoSuchVersion:
+      return {"NoSuchVersion", 404, "The specified version does not exist."};
     case Code::kNoSuchKey:
       return {"NoSuchKey", 404, "The specified key does not exist."};
     case Code::kKeyTooLong:

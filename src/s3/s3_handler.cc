@@ -19,6 +19,7 @@
 #include "s3/handlers/policy_handlers.h"
 #include "s3/handlers/post_object_handler.h"
 #include "s3/handlers/tagging_handlers.h"
+#include "s3/handlers/versioning_handlers.h"
 #include "s3/request_authorizer.h"
 
 namespace strata::s3 {
@@ -101,8 +102,11 @@ void S3Handler::Handle(const http::Request& request, common::ByteSource& body,
       // connection so the client sees a short body.
       writer.CloseAfterResponse();
     } else {
-      (void)http::WriteResponse(writer,
-                                ErrorResponse(request, status, progress.bucket, progress.key));
+      http::Response error = ErrorResponse(request, status, progress.bucket, progress.key);
+      for (const auto& [name, value] : progress.error_headers.entries()) {
+        error.headers.Set(name, value);
+      }
+      (void)http::WriteResponse(writer, error);
     }
   }
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -216,7 +220,10 @@ common::Status S3Handler::Serve(const http::Request& request, common::ByteSource
                         std::holds_alternative<op::DeleteObjects>(route.endpoint);
   if (!per_item ||
       (caller.anonymous() && std::holds_alternative<op::ListBuckets>(route.endpoint))) {
-    std::string_view action = IamAction(route.endpoint);
+    // With ?versionId= some operations are authorized as their *Version
+    // action (s3:GetObjectVersion, ...), as AWS does.
+    std::string_view action = RequestIamAction(route);
+    progress.action = std::string(action);
     if (action.empty()) {
       // An operation with no IAM action (unknown to AWS too): only signed
       // callers get as far as its NotImplemented.
@@ -229,8 +236,8 @@ common::Status S3Handler::Serve(const http::Request& request, common::ByteSource
                           verifier_.VerifiedBody(auth, request, raw_body));
   STRATA_ASSIGN_OR_RETURN(std::optional<uint64_t> payload_length,
                           auth::PayloadLength(auth, request));
-  RequestContext ctx{request,  route.query,   *body,      payload_length,
-                     response, progress.user, &authorizer};
+  RequestContext ctx{request,  route.query,   *body,       payload_length,
+                     response, progress.user, &authorizer, &progress.error_headers};
 
   return std::visit(
       Overloaded{
@@ -300,6 +307,15 @@ common::Status S3Handler::Serve(const http::Request& request, common::ByteSource
           [&](const op::PutBucketCors& op) { return HandlePutBucketCors(ctx, services_, op); },
           [&](const op::DeleteBucketCors& op) {
             return HandleDeleteBucketCors(ctx, services_, op);
+          },
+          [&](const op::GetBucketVersioning& op) {
+            return HandleGetBucketVersioning(ctx, services_, op);
+          },
+          [&](const op::PutBucketVersioning& op) {
+            return HandlePutBucketVersioning(ctx, services_, op);
+          },
+          [&](const op::ListObjectVersions& op) {
+            return HandleListObjectVersions(ctx, services_, op);
           },
           [&](const op::CorsPreflight&) {
             return Error(Code::kInternal, "CorsPreflight is served before authentication");

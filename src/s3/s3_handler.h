@@ -55,6 +55,9 @@ class S3Handler : public http::Handler {
     // CORS headers for the answer (s3/handlers/cors_handlers.h); empty
     // unless the request carries Origin and a bucket rule allows it.
     http::Headers cors_headers;
+    // Headers a failing handler wants on its error response
+    // (RequestContext::error_headers).
+    http::Headers error_headers;
   };
   // The audit record of a finished request (obs/audit_trail.h).
   void Audit(const http::Request& request, const Progress& progress, int http_status,

@@ -80,6 +80,14 @@ common::Status BucketService::DeleteCors(std::string_view name) {
   return meta_.SetBucketCors(name, "");
 }
 
+common::Status BucketService::SetVersioning(std::string_view name, meta::Versioning versioning) {
+  if (versioning == meta::Versioning::kUnversioned) {
+    return common::Error(common::Code::kInvalidArgument,
+                         "A bucket's versioning cannot be turned off, only suspended");
+  }
+  return meta_.SetBucketVersioning(name, versioning);
+}
+
 common::Status BucketService::PutTagging(std::string_view name, const meta::MetadataPairs& tags) {
   return meta_.SetBucketTagging(name, tags);
 }

@@ -47,6 +47,11 @@ class BucketService {
   common::Result<meta::MetadataPairs> GetTagging(std::string_view name);
   common::Status DeleteTagging(std::string_view name);
 
+  // Bucket versioning (docs/versioning.md): Enabled or Suspended; a bucket
+  // never goes back to unversioned (kInvalidArgument for kUnversioned).
+  // kNoSuchBucket. The state is read with Get (meta::Bucket::versioning).
+  common::Status SetVersioning(std::string_view name, meta::Versioning versioning);
+
  private:
   meta::MetaStore& meta_;
   const common::Clock& clock_;

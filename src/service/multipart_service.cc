@@ -203,8 +203,9 @@ common::Result<meta::PartRecord> MultipartService::UploadPartCopy(
     const UploadPartCopyInput& input) {
   STRATA_ASSIGN_OR_RETURN(meta::MultipartUpload upload,
                           GetUpload(input.bucket, input.key, input.upload_id));
-  STRATA_ASSIGN_OR_RETURN(meta::ObjectRecord source,
-                          meta_.GetObject(input.source_bucket, input.source_key));
+  STRATA_ASSIGN_OR_RETURN(
+      meta::ObjectRecord source,
+      ReadCopySource(meta_, input.source_bucket, input.source_key, input.source_version_id));
   STRATA_RETURN_IF_ERROR(EvaluateReadConditions(input.source_conditions, source, true));
   ByteRange range{0, source.size};
   if (!input.source_range.empty()) {
@@ -342,12 +343,15 @@ common::Result<meta::ObjectRecord> MultipartService::Complete(const CompleteMult
   record.system_metadata = upload.system_metadata;
   record.tags = upload.tags;
   record.last_modified_ms = clock_.NowMillis();
+  // Used only when the bucket's versioning is enabled (the store decides).
+  record.version_id = version_ids_.Next();
   auto done =
       meta_.CompleteMultipartUpload(input.upload_id, record, input.condition, clock_.NowMillis());
   if (!done.ok()) {
     if (done.status().code() == Code::kNoSuchUpload) return NoSuchUpload();
     return done.status();
   }
+  record.version_id = std::move(done->version_id);
   return record;
 }
 

@@ -18,6 +18,7 @@
 #include "meta/meta_store.h"
 #include "service/body_checksum.h"
 #include "service/read_conditions.h"
+#include "service/version_id.h"
 #include "storage/chunk_store.h"
 #include "storage/dedup/object_writer.h"
 
@@ -57,6 +58,9 @@ struct UploadPartCopyInput {
   int part_number = 0;
   std::string source_bucket;
   std::string source_key;
+  // The source version (store naming: "" the null version); nullopt for the
+  // current object.
+  std::optional<std::string> source_version_id;
   std::string source_range;  // x-amz-copy-source-range: "bytes=first-last"; "" for all
   ReadConditions source_conditions;
 };
@@ -87,7 +91,8 @@ class MultipartService {
         chunks_(chunks),
         clock_(clock),
         random_(random),
-        min_part_bytes_(min_part_bytes) {}
+        min_part_bytes_(min_part_bytes),
+        version_ids_(clock, random) {}
 
   // kNoSuchBucket, kMetadataTooLarge, kInvalidRequest (FULL_OBJECT with SHA).
   common::Result<meta::MultipartUpload> Create(const CreateMultipartInput& input);
@@ -96,13 +101,14 @@ class MultipartService {
   // algorithm differs from the upload's.
   common::Result<meta::PartRecord> UploadPart(const UploadPartInput& input,
                                               common::ByteSource& body);
-  // kNoSuchUpload, kNoSuchKey/kNoSuchBucket for the source,
-  // kPreconditionFailed, kInvalidArgument for a bad or out-of-range
-  // x-amz-copy-source-range.
+  // kNoSuchUpload, kNoSuchKey/kNoSuchBucket/kNoSuchVersion for the source
+  // (kInvalidRequest when it names a delete marker), kPreconditionFailed, kInvalidArgument for a
+  // bad or out-of-range x-amz-copy-source-range.
   common::Result<meta::PartRecord> UploadPartCopy(const UploadPartCopyInput& input);
   // kNoSuchUpload, kInvalidPart (unknown part, wrong ETag or checksum),
   // kInvalidPartOrder, kEntityTooSmall, kMalformedXml (no parts),
-  // kPreconditionFailed.
+  // kPreconditionFailed. The returned object's version_id is the one the
+  // store gave it ("" for the null version).
   common::Result<meta::ObjectRecord> Complete(const CompleteMultipartInput& input);
   // kNoSuchUpload.
   common::Status Abort(std::string_view bucket, std::string_view key, std::string_view upload_id);
@@ -128,6 +134,9 @@ class MultipartService {
   std::mutex random_mutex_;
   common::Random& random_;  // GUARDED_BY(random_mutex_)
   const uint64_t min_part_bytes_;
+  // Draws from the same Random under its own mutex; the Random the server
+  // shares between services (SecureRandom, OpenSSL) is thread-safe.
+  VersionIdGenerator version_ids_;
 };
 
 }  // namespace strata::service

@@ -45,7 +45,7 @@ class MultipartServiceTest : public ::testing::Test {
                   .value();
     chunker_ = std::move(storage::MakeFixedChunker(kChunk)).value();
     writer_ = std::make_unique<storage::ObjectWriter>(*meta_, *chunks_, *chunker_, clock_, 0);
-    objects_ = std::make_unique<ObjectService>(*meta_, *writer_, *chunks_, clock_);
+    objects_ = std::make_unique<ObjectService>(*meta_, *writer_, *chunks_, clock_, random_);
     multipart_ =
         std::make_unique<MultipartService>(*meta_, *writer_, *chunks_, clock_, random_, kMinPart);
     BucketService buckets(*meta_, clock_);

@@ -75,6 +75,7 @@ common::Result<meta::ObjectRecord> ObjectService::Commit(
     return put.status();
   }
   writer_.Discard(put->unused_chunks);
+  record.version_id = std::move(put->version_id);
   return record;
 }
 
@@ -129,11 +130,22 @@ common::Result<meta::ObjectRecord> ObjectService::Put(const PutObjectInput& inpu
   record.inline_data = std::move(written.inline_data);
   record.checksum = std::move(checksum);
   record.tags = input.tags;
+  record.version_id = version_ids_.Next();
   return Commit(std::move(record), input.condition, written.written_chunks);
 }
 
 common::Result<GetObjectOutput> ObjectService::Get(const GetObjectInput& input) {
-  STRATA_ASSIGN_OR_RETURN(meta::ObjectRecord object, meta_.GetObject(input.bucket, input.key));
+  meta::ObjectRecord object;
+  if (input.version_id) {
+    STRATA_ASSIGN_OR_RETURN(object,
+                            meta_.GetObjectVersion(input.bucket, input.key, *input.version_id));
+    if (object.delete_marker) {
+      return Error(Code::kMethodNotAllowed,
+                   "The specified method is not allowed against this resource.");
+    }
+  } else {
+    STRATA_ASSIGN_OR_RETURN(object, meta_.GetObject(input.bucket, input.key));
+  }
   STRATA_RETURN_IF_ERROR(EvaluateReadConditions(input.conditions, object));
   GetObjectOutput output;
   if (input.part_number) {
@@ -161,16 +173,46 @@ common::Result<GetObjectOutput> ObjectService::Get(const GetObjectInput& input) 
   return output;
 }
 
-common::Status ObjectService::Delete(std::string_view bucket, std::string_view key) {
-  return meta_.DeleteObject(bucket, key, clock_.NowMillis()).status();
+common::Result<meta::ObjectRecord> ObjectService::GetVersion(std::string_view bucket,
+                                                             std::string_view key,
+                                                             std::string_view version_id) {
+  return meta_.GetObjectVersion(bucket, key, version_id);
+}
+
+common::Result<std::optional<meta::ObjectRecord>> ObjectService::LatestDeleteMarker(
+    std::string_view bucket, std::string_view key) {
+  // The first entry at or after the key in version order is the key's
+  // latest version, when the key has any.
+  meta::ListVersionsQuery query;
+  query.prefix = std::string(key);
+  query.max_keys = 1;
+  STRATA_ASSIGN_OR_RETURN(meta::ListVersionsPage page, meta_.ListObjectVersions(bucket, query));
+  if (page.versions.empty()) return std::optional<meta::ObjectRecord>();
+  meta::ObjectRecord& latest = page.versions.front();
+  if (latest.key != key || !latest.delete_marker) return std::optional<meta::ObjectRecord>();
+  return std::optional<meta::ObjectRecord>(std::move(latest));
+}
+
+common::Result<meta::MetaStore::DeleteResult> ObjectService::Delete(std::string_view bucket,
+                                                                    std::string_view key) {
+  // The marker id is used only when the bucket's versioning is enabled.
+  return meta_.DeleteLatest(bucket, key, version_ids_.Next(), clock_.NowMillis());
+}
+
+common::Result<meta::MetaStore::DeleteResult> ObjectService::DeleteVersion(
+    std::string_view bucket, std::string_view key, std::string_view version_id) {
+  return meta_.DeleteVersion(bucket, key, version_id, clock_.NowMillis());
 }
 
 common::Result<meta::ObjectRecord> ObjectService::Copy(const CopyObjectInput& input) {
-  STRATA_ASSIGN_OR_RETURN(meta::ObjectRecord source,
-                          meta_.GetObject(input.source_bucket, input.source_key));
+  STRATA_ASSIGN_OR_RETURN(
+      meta::ObjectRecord source,
+      ReadCopySource(meta_, input.source_bucket, input.source_key, input.source_version_id));
   STRATA_RETURN_IF_ERROR(EvaluateReadConditions(input.source_conditions, source, true));
+  // Copying an older version onto its own key is how S3 restores it, so
+  // only a copy of the current object onto itself must change something.
   if (input.source_bucket == input.bucket && input.source_key == input.key &&
-      !input.replace_metadata) {
+      !input.replace_metadata && !input.source_version_id) {
     return Error(Code::kInvalidRequest,
                  "This copy request is illegal because it is trying to copy an object to itself "
                  "without changing the object's metadata, storage class, website redirect "
@@ -185,6 +227,9 @@ common::Result<meta::ObjectRecord> ObjectService::Copy(const CopyObjectInput& in
   record.bucket = input.bucket;
   record.key = input.key;
   record.last_modified_ms = clock_.NowMillis();
+  record.version_id = version_ids_.Next();
+  record.delete_marker = false;
+  record.is_latest = true;
   if (input.replace_metadata) {
     record.content_type = input.content_type.empty() ? "binary/octet-stream" : input.content_type;
     record.user_metadata = input.user_metadata;
@@ -199,19 +244,36 @@ common::Result<meta::ListPage> ObjectService::List(std::string_view bucket,
   return meta_.ListObjects(bucket, query);
 }
 
-common::Result<meta::MetadataPairs> ObjectService::GetTags(std::string_view bucket,
-                                                           std::string_view key) {
-  STRATA_ASSIGN_OR_RETURN(meta::ObjectRecord object, meta_.GetObject(bucket, key));
+common::Result<meta::ListVersionsPage> ObjectService::ListVersions(
+    std::string_view bucket, const meta::ListVersionsQuery& query) {
+  return meta_.ListObjectVersions(bucket, query);
+}
+
+common::Result<meta::MetadataPairs> ObjectService::GetTags(
+    std::string_view bucket, std::string_view key, const std::optional<std::string>& version_id) {
+  if (!version_id) {
+    STRATA_ASSIGN_OR_RETURN(meta::ObjectRecord object, meta_.GetObject(bucket, key));
+    return std::move(object.tags);
+  }
+  STRATA_ASSIGN_OR_RETURN(meta::ObjectRecord object,
+                          meta_.GetObjectVersion(bucket, key, *version_id));
+  if (object.delete_marker) {
+    return Error(Code::kMethodNotAllowed,
+                 "The specified method is not allowed against this resource.");
+  }
   return std::move(object.tags);
 }
 
 common::Status ObjectService::PutTags(std::string_view bucket, std::string_view key,
-                                      const meta::MetadataPairs& tags) {
+                                      const meta::MetadataPairs& tags,
+                                      const std::optional<std::string>& version_id) {
+  if (version_id) return meta_.SetObjectVersionTags(bucket, key, *version_id, tags);
   return meta_.SetObjectTags(bucket, key, tags);
 }
 
-common::Status ObjectService::DeleteTags(std::string_view bucket, std::string_view key) {
-  return meta_.SetObjectTags(bucket, key, {});
+common::Status ObjectService::DeleteTags(std::string_view bucket, std::string_view key,
+                                         const std::optional<std::string>& version_id) {
+  return PutTags(bucket, key, {}, version_id);
 }
 
 }  // namespace strata::service

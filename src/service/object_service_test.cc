@@ -44,7 +44,7 @@ class ObjectServiceTest : public ::testing::Test {
     chunker_ = std::move(storage::MakeFixedChunker(4096)).value();
     writer_ = std::make_unique<storage::ObjectWriter>(*meta_, *chunks_, *chunker_, clock_, 0);
     buckets_ = std::make_unique<BucketService>(*meta_, clock_);
-    objects_ = std::make_unique<ObjectService>(*meta_, *writer_, *chunks_, clock_);
+    objects_ = std::make_unique<ObjectService>(*meta_, *writer_, *chunks_, clock_, random_);
     ASSERT_TRUE(buckets_->Create("b", "", "root").ok());
   }
   void TearDown() override { fs::remove_all(root_); }
@@ -288,6 +288,79 @@ TEST_F(ObjectServiceTest, SameBodyUnderManyKeysIsStoredOnce) {
   EXPECT_EQ(stats->logical_bytes, 5 * body.size());
   EXPECT_EQ(stats->chunk_bytes, body.size());
   for (int i = 0; i < 5; ++i) EXPECT_EQ(Get("k" + std::to_string(i)), body);
+}
+
+TEST_F(ObjectServiceTest, VersionedBucketKeepsEveryVersion) {
+  auto unversioned = Put("k", "null body");
+  ASSERT_TRUE(unversioned.ok());
+  EXPECT_EQ(unversioned->version_id, "") << "an unversioned bucket writes the null version";
+  ASSERT_TRUE(buckets_->SetVersioning("b", meta::Versioning::kEnabled).ok());
+  EXPECT_EQ(buckets_->SetVersioning("b", meta::Versioning::kUnversioned).code(),
+            Code::kInvalidArgument);
+  auto v1 = Put("k", "one");
+  auto v2 = Put("k", "two");
+  ASSERT_TRUE(v1.ok() && v2.ok());
+  EXPECT_EQ(v1->version_id.size(), 32u);
+  EXPECT_NE(v1->version_id, v2->version_id);
+  EXPECT_EQ(Get("k"), "two");
+  auto old = objects_->Get({.bucket = "b", .key = "k", .version_id = v1->version_id});
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_EQ(*common::ReadAll(*old->body, 1 << 20), "one");
+  auto null_version = objects_->Get({.bucket = "b", .key = "k", .version_id = ""});
+  ASSERT_TRUE(null_version.ok()) << null_version.status().ToString();
+  EXPECT_EQ(*common::ReadAll(*null_version->body, 1 << 20), "null body");
+  EXPECT_EQ(objects_->Get({.bucket = "b", .key = "k", .version_id = "nope"}).status().code(),
+            Code::kNoSuchVersion);
+
+  // A delete writes a marker: the key is gone, its versions are not.
+  auto deleted = objects_->Delete("b", "k");
+  ASSERT_TRUE(deleted.ok()) << deleted.status().ToString();
+  ASSERT_TRUE(deleted->delete_marker.has_value());
+  const std::string marker_id = deleted->delete_marker->version_id;
+  EXPECT_EQ(marker_id.size(), 32u);
+  EXPECT_EQ(objects_->Get({.bucket = "b", .key = "k"}).status().code(), Code::kNoSuchKey);
+  auto latest_marker = objects_->LatestDeleteMarker("b", "k");
+  ASSERT_TRUE(latest_marker.ok() && latest_marker->has_value());
+  EXPECT_EQ((*latest_marker)->version_id, marker_id);
+  EXPECT_FALSE(objects_->LatestDeleteMarker("b", "k2")->has_value());
+  EXPECT_EQ(objects_->Get({.bucket = "b", .key = "k", .version_id = marker_id}).status().code(),
+            Code::kMethodNotAllowed);
+  EXPECT_EQ(objects_->GetTags("b", "k", marker_id).status().code(), Code::kMethodNotAllowed);
+
+  // Copies: from an old version, never from a marker named by id.
+  auto copy = objects_->Copy({.source_bucket = "b",
+                              .source_key = "k",
+                              .source_version_id = v1->version_id,
+                              .bucket = "b",
+                              .key = "copy"});
+  ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+  EXPECT_FALSE(copy->version_id.empty());
+  EXPECT_EQ(Get("copy"), "one");
+  EXPECT_EQ(objects_
+                ->Copy({.source_bucket = "b",
+                        .source_key = "k",
+                        .source_version_id = marker_id,
+                        .bucket = "b",
+                        .key = "x"})
+                .status()
+                .code(),
+            Code::kInvalidRequest);
+  EXPECT_EQ(objects_->Copy({.source_bucket = "b", .source_key = "k", .bucket = "b", .key = "x"})
+                .status()
+                .code(),
+            Code::kNoSuchKey);
+
+  // Removing the marker brings the latest version back; removing versions
+  // frees their chunks.
+  ASSERT_TRUE(objects_->DeleteVersion("b", "k", marker_id).ok());
+  EXPECT_EQ(Get("k"), "two");
+  for (const std::string& id : {v1->version_id, v2->version_id, std::string()}) {
+    auto removed = objects_->DeleteVersion("b", "k", id);
+    ASSERT_TRUE(removed.ok()) << removed.status().ToString();
+    EXPECT_TRUE(removed->removed.has_value()) << id;
+  }
+  ASSERT_TRUE(objects_->DeleteVersion("b", "copy", copy->version_id).ok());
+  EXPECT_EQ(StoredChunksAfterGc(), 0u);
 }
 
 }  // namespace

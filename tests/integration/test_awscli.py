@@ -200,3 +200,46 @@ def test_s3api_get_object_attributes(aws, s3, cli_bucket):
     assert got["ETag"] == "827ccb0eea8a706c4c34a16891f84e7b"  # MD5 of "12345", no quotes
     assert got["ObjectSize"] == 5
     assert got["StorageClass"] == "STANDARD"
+
+
+def test_s3api_versioning(aws, s3, cli_bucket, tmp_path):
+    import json
+    aws("s3api", "create-bucket", "--bucket", cli_bucket)
+    try:
+        got = aws("s3api", "get-bucket-versioning", "--bucket", cli_bucket).stdout
+        assert "Status" not in got
+        aws("s3api", "put-bucket-versioning", "--bucket", cli_bucket,
+            "--versioning-configuration", "Status=Enabled")
+        got = json.loads(aws("s3api", "get-bucket-versioning", "--bucket", cli_bucket).stdout)
+        assert got["Status"] == "Enabled"
+        bodies = [b"first version", b"second, longer version"]
+        ids = []
+        for i, body in enumerate(bodies):
+            src = tmp_path / f"v{i}"
+            src.write_bytes(body)
+            put = json.loads(aws("s3api", "put-object", "--bucket", cli_bucket, "--key", "doc",
+                                 "--body", str(src)).stdout)
+            ids.append(put["VersionId"])
+        deleted = json.loads(aws("s3api", "delete-object", "--bucket", cli_bucket,
+                                 "--key", "doc").stdout)
+        assert deleted["DeleteMarker"] is True
+        listed = json.loads(aws("s3api", "list-object-versions", "--bucket", cli_bucket).stdout)
+        assert [v["VersionId"] for v in listed["Versions"]] == list(reversed(ids))
+        assert [v["Size"] for v in listed["Versions"]] == [len(b) for b in reversed(bodies)]
+        assert [m["VersionId"] for m in listed["DeleteMarkers"]] == [deleted["VersionId"]]
+        assert listed["DeleteMarkers"][0]["IsLatest"] is True
+        out = tmp_path / "old"
+        aws("s3api", "get-object", "--bucket", cli_bucket, "--key", "doc",
+            "--version-id", ids[0], str(out))
+        assert out.read_bytes() == bodies[0]
+        aws("s3api", "put-bucket-versioning", "--bucket", cli_bucket,
+            "--versioning-configuration", "Status=Suspended")
+        got = json.loads(aws("s3api", "get-bucket-versioning", "--bucket", cli_bucket).stdout)
+        assert got["Status"] == "Suspended"
+        p = aws("s3api", "put-bucket-versioning", "--bucket", cli_bucket,
+                "--versioning-configuration", "Status=Off", check=False)
+        assert p.returncode != 0 and "MalformedXML" in p.stderr, p.stderr
+    finally:
+        resp = s3.list_object_versions(Bucket=cli_bucket)
+        for v in resp.get("Versions", []) + resp.get("DeleteMarkers", []):
+            s3.delete_object(Bucket=cli_bucket, Key=v["Key"], VersionId=v["VersionId"])

@@ -209,6 +209,44 @@ def test_invalid_digest(strata, s3, bucket, digest):
     assert_absent(s3, bucket, "k")
 
 
+TAGGING_XML = (b"<Tagging><TagSet><Tag><Key>team</Key><Value>blue</Value></Tag>"
+               b"</TagSet></Tagging>")
+CORS_XML = (b"<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin>"
+            b"<AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>")
+VERSIONING_XML = b"<VersioningConfiguration><Status>Suspended</Status></VersioningConfiguration>"
+POLICY_JSON = (b'{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*",'
+               b'"Action":"s3:GetObject","Resource":"arn:aws:s3:::BUCKET/never/*"}]}')
+
+
+@pytest.mark.parametrize("subresource,body,read_back", [
+    ("tagging", TAGGING_XML, "get_bucket_tagging"),
+    ("cors", CORS_XML, "get_bucket_cors"),
+    ("versioning", VERSIONING_XML, "get_bucket_versioning"),
+    ("policy", POLICY_JSON, "get_bucket_policy"),
+], ids=["tagging", "cors", "versioning", "policy"])
+def test_configuration_bodies_check_content_md5(strata, s3, bucket, subresource, body,
+                                                read_back):
+    """A Content-MD5 on a bucket configuration body is checked as on a PUT:
+    a wrong one is BadDigest, a malformed one InvalidDigest, and neither
+    changes the configuration; the right one is accepted."""
+    body = body.replace(b"BUCKET", bucket.encode())
+    before = getattr(s3, read_back)(Bucket=bucket) if subresource == "versioning" else None
+    for digest, code in ((md5_b64(body + b" "), "BadDigest"), ("AAAA", "InvalidDigest")):
+        resp = raw_request(strata, "PUT", quote_path(bucket), query={subresource: ""},
+                           body=body, headers={"Content-MD5": digest})
+        assert_raw_error(resp, code, 400)
+    if subresource == "versioning":
+        assert s3.get_bucket_versioning(Bucket=bucket).get("Status") == before.get("Status")
+    else:
+        code = {"tagging": "NoSuchTagSet", "cors": "NoSuchCORSConfiguration",
+                "policy": "NoSuchBucketPolicy"}[subresource]
+        expect_error(code, 404, getattr(s3, read_back), Bucket=bucket)
+    resp = raw_request(strata, "PUT", quote_path(bucket), query={subresource: ""},
+                       body=body, headers={"Content-MD5": md5_b64(body)})
+    assert resp.status_code in (200, 204), (resp.status_code, resp.text)
+    getattr(s3, read_back)(Bucket=bucket)
+
+
 # --------------------------------------------------------------------------
 # Sizes and headers
 # --------------------------------------------------------------------------

@@ -362,7 +362,8 @@ def test_storage_and_drive_gauges(own_server):
     from strata_helpers import storage_stats
     doc = storage_stats(server)
     for field in ("objects", "logical_bytes", "inline_bytes", "chunks", "chunk_bytes",
-                  "unreferenced_chunks"):
+                  "unreferenced_chunks", "noncurrent_versions", "noncurrent_bytes",
+                  "delete_markers"):
         assert value(s, f"strata_{field}") == doc[field], field
 
     # Six drives, all online, with their filesystem's capacity.

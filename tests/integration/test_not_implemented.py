@@ -8,10 +8,6 @@ import pytest
 from strata_helpers import assert_raw_error, expect_error, list_keys, quote_path, raw_request
 
 CASES = {
-    # versioning
-    "put_bucket_versioning": lambda s3, b: s3.put_bucket_versioning(
-        Bucket=b, VersioningConfiguration={"Status": "Enabled"}),
-    "list_object_versions": lambda s3, b: s3.list_object_versions(Bucket=b),
     # bucket configuration
     "put_bucket_lifecycle_configuration": lambda s3, b: s3.put_bucket_lifecycle_configuration(
         Bucket=b, LifecycleConfiguration={"Rules": [{

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import subprocess
 
 import pytest
@@ -157,3 +158,44 @@ def test_cat_and_rcat(rclone, s3, rc_bucket):
     rclone("mkdir", f"strata:{rc_bucket}")
     s3.put_object(Bucket=rc_bucket, Key="hello.txt", Body=b"hello from strata\n")
     assert rclone("cat", f"strata:{rc_bucket}/hello.txt").stdout == "hello from strata\n"
+
+
+def test_versioning(rclone, s3, rc_bucket, tmp_path):
+    """rclone 1.60's `backend versioning` and --s3-versions: old versions are
+    listed as name-vYYYY-MM-DD-HHMMSS-mmm.ext and can be read back."""
+    rclone("mkdir", f"strata:{rc_bucket}")
+    try:
+        assert rclone("backend", "versioning", f"strata:{rc_bucket}").stdout.strip() == \
+            "Unversioned"
+        assert rclone("backend", "versioning", f"strata:{rc_bucket}",
+                      "Enabled").stdout.strip() == "Enabled"
+        assert s3.get_bucket_versioning(Bucket=rc_bucket)["Status"] == "Enabled"
+        old, new = random_bytes(3000), random_bytes(5000)
+        src = tmp_path / "file.txt"
+        src.write_bytes(old)
+        rclone("copyto", str(src), f"strata:{rc_bucket}/file.txt")
+        src.write_bytes(new)
+        rclone("copyto", str(src), f"strata:{rc_bucket}/file.txt")
+        assert len(s3.list_object_versions(Bucket=rc_bucket)["Versions"]) == 2
+
+        plain = json.loads(rclone("lsjson", f"strata:{rc_bucket}").stdout)
+        assert [e["Path"] for e in plain] == ["file.txt"]
+        listed = json.loads(rclone("lsjson", "--s3-versions", f"strata:{rc_bucket}").stdout)
+        names = sorted(e["Path"] for e in listed)
+        assert len(names) == 2 and "file.txt" in names, names
+        old_name = next(n for n in names if n != "file.txt")
+        assert re.fullmatch(r"file-v\d{4}-\d{2}-\d{2}-\d{6}-\d{3}\.txt", old_name), old_name
+        sizes = {e["Path"]: e["Size"] for e in listed}
+        assert sizes == {"file.txt": len(new), old_name: len(old)}
+        out = tmp_path / "old.txt"
+        rclone("copyto", "--s3-versions", f"strata:{rc_bucket}/{old_name}", str(out))
+        assert out.read_bytes() == old
+        out = tmp_path / "new.txt"
+        rclone("copyto", f"strata:{rc_bucket}/file.txt", str(out))
+        assert out.read_bytes() == new
+        assert rclone("backend", "versioning", f"strata:{rc_bucket}",
+                      "Suspended").stdout.strip() == "Suspended"
+    finally:
+        resp = s3.list_object_versions(Bucket=rc_bucket)
+        for v in resp.get("Versions", []) + resp.get("DeleteMarkers", []):
+            s3.delete_object(Bucket=rc_bucket, Key=v["Key"], VersionId=v["VersionId"])

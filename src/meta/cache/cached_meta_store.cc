@@ -217,6 +217,11 @@ common::Status CachedMetaStore::SetBucketTagging(std::string_view name,
                       [&] { return next_.SetBucketTagging(name, tagging); });
 }
 
+common::Status CachedMetaStore::SetBucketVersioning(std::string_view name, Versioning versioning) {
+  return Invalidating(keys_->BucketTarget(name),
+                      [&] { return next_.SetBucketVersioning(name, versioning); });
+}
+
 // --- Objects ---------------------------------------------------------------
 
 common::Result<ObjectRecord> CachedMetaStore::GetObject(std::string_view bucket,
@@ -233,11 +238,33 @@ common::Result<MetaStore::PutResult> CachedMetaStore::PutObject(
                       [&] { return next_.PutObject(object, condition, written_chunks, now_ms); });
 }
 
-common::Result<std::optional<ObjectRecord>> CachedMetaStore::DeleteObject(std::string_view bucket,
-                                                                          std::string_view key,
-                                                                          int64_t now_ms) {
+common::Result<MetaStore::DeleteResult> CachedMetaStore::DeleteLatest(
+    std::string_view bucket, std::string_view key, std::string_view marker_version_id,
+    int64_t now_ms) {
   return Invalidating(keys_->ObjectTarget(bucket, key),
-                      [&] { return next_.DeleteObject(bucket, key, now_ms); });
+                      [&] { return next_.DeleteLatest(bucket, key, marker_version_id, now_ms); });
+}
+
+// Deleting a version can make an older one current: the cached head goes.
+common::Result<MetaStore::DeleteResult> CachedMetaStore::DeleteVersion(std::string_view bucket,
+                                                                       std::string_view key,
+                                                                       std::string_view version_id,
+                                                                       int64_t now_ms) {
+  return Invalidating(keys_->ObjectTarget(bucket, key),
+                      [&] { return next_.DeleteVersion(bucket, key, version_id, now_ms); });
+}
+
+// Versions other than the current one are read rarely (GET ?versionId=):
+// not cached.
+common::Result<ObjectRecord> CachedMetaStore::GetObjectVersion(std::string_view bucket,
+                                                               std::string_view key,
+                                                               std::string_view version_id) {
+  return next_.GetObjectVersion(bucket, key, version_id);
+}
+
+common::Result<ListVersionsPage> CachedMetaStore::ListObjectVersions(
+    std::string_view bucket, const ListVersionsQuery& query) {
+  return next_.ListObjectVersions(bucket, query);
 }
 
 common::Result<ListPage> CachedMetaStore::ListObjects(std::string_view bucket,
@@ -250,6 +277,14 @@ common::Status CachedMetaStore::SetObjectTags(std::string_view bucket, std::stri
   // The cached head carries the tags (x-amz-tagging-count, GetObjectTagging).
   return Invalidating(keys_->ObjectTarget(bucket, key),
                       [&] { return next_.SetObjectTags(bucket, key, tags); });
+}
+
+common::Status CachedMetaStore::SetObjectVersionTags(std::string_view bucket, std::string_view key,
+                                                     std::string_view version_id,
+                                                     const MetadataPairs& tags) {
+  // The version may be the current one, whose cached head carries the tags.
+  return Invalidating(keys_->ObjectTarget(bucket, key),
+                      [&] { return next_.SetObjectVersionTags(bucket, key, version_id, tags); });
 }
 
 // --- Multipart uploads (nothing cached; completion writes an object) -------

@@ -64,9 +64,11 @@
 // new one (the marker closes the window between the commit and End). Which
 // writes invalidate what:
 //   CreateBucket, DeleteBucket, SetBucketPolicy,
-//   SetBucketCors, SetBucketTagging                    the bucket
-//   PutObject, DeleteObject, CompleteMultipartUpload,
-//   SetObjectTags                                      that object's head
+//   SetBucketCors, SetBucketTagging,
+//   SetBucketVersioning                                the bucket
+//   PutObject, DeleteLatest, DeleteVersion,
+//   CompleteMultipartUpload, SetObjectTags,
+//   SetObjectVersionTags                               that object's head
 //   every user, access key, group, membership, policy and attachment write
 //                                                      all identity entries
 // Identity uses one coarse generation: each identity write's Begin and End
@@ -199,9 +201,19 @@ class CachedMetaStore final : public MetaStore, public IdentityStore {
   common::Result<PutResult> PutObject(const ObjectRecord& object, const WriteCondition& condition,
                                       const std::vector<ChunkInfo>& written_chunks,
                                       int64_t now_ms) override;
-  common::Result<std::optional<ObjectRecord>> DeleteObject(std::string_view bucket,
-                                                           std::string_view key,
-                                                           int64_t now_ms) override;
+  common::Status SetBucketVersioning(std::string_view name, Versioning versioning) override;
+  common::Result<DeleteResult> DeleteLatest(std::string_view bucket, std::string_view key,
+                                            std::string_view marker_version_id,
+                                            int64_t now_ms) override;
+  common::Result<DeleteResult> DeleteVersion(std::string_view bucket, std::string_view key,
+                                             std::string_view version_id, int64_t now_ms) override;
+  common::Result<ObjectRecord> GetObjectVersion(std::string_view bucket, std::string_view key,
+                                                std::string_view version_id) override;
+  common::Result<ListVersionsPage> ListObjectVersions(std::string_view bucket,
+                                                      const ListVersionsQuery& query) override;
+  common::Status SetObjectVersionTags(std::string_view bucket, std::string_view key,
+                                      std::string_view version_id,
+                                      const MetadataPairs& tags) override;
   common::Result<ListPage> ListObjects(std::string_view bucket, const ListQuery& query) override;
   // Invalidates the object's head.
   common::Status SetObjectTags(std::string_view bucket, std::string_view key,

@@ -66,6 +66,22 @@ common::Status CheckPartRecord(const PartRecord& part) {
   return common::Status::Ok();
 }
 
+common::Status CheckVersionId(std::string_view version_id) {
+  if (version_id.empty() || version_id.size() > kMaxVersionIdBytes) {
+    return Error(Code::kInvalidArgument, "a version id must be 1 .. 64 bytes");
+  }
+  if (version_id == kNullVersionMarker) {
+    return Error(Code::kInvalidArgument, "\"null\" names the null version, not a new one");
+  }
+  for (const char c : version_id) {
+    // Spelled out rather than <cctype>: the rule is ASCII whatever the locale.
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
+    if (!ok) return Error(Code::kInvalidArgument, "a version id may hold only [A-Za-z0-9._-]");
+  }
+  return common::Status::Ok();
+}
+
 common::Status CheckWrittenChunks(const std::vector<ChunkInfo>& written_chunks) {
   for (const ChunkInfo& chunk : written_chunks) {
     if (chunk.data_shards < 0 || chunk.parity_shards < 0 || chunk.size > kMaxSize) {

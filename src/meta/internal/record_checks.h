@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -32,6 +33,15 @@ common::Status CheckObjectRecord(const ObjectRecord& object);
 // number in 1 .. kMaxPartNumber, a size that fits in 63 bits, and manifest
 // lengths adding up to it.
 common::Status CheckPartRecord(const PartRecord& part);
+
+// The longest version id a MetaStore stores (meta_store.h).
+inline constexpr size_t kMaxVersionIdBytes = 64;
+
+// The rule for an id a new version gets when versioning is enabled
+// (kInvalidArgument otherwise): 1 .. kMaxVersionIdBytes bytes of
+// [A-Za-z0-9._-], and not "null" (kNullVersionMarker, the null version's
+// printed name).
+common::Status CheckVersionId(std::string_view version_id);
 
 // kInvalidArgument when a written chunk has a negative shard count or a size
 // above INT64_MAX (what the chunks table's columns hold).

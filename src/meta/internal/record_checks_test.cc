@@ -170,5 +170,20 @@ TEST(RecordChecksTest, Conditions) {
   }
 }
 
+TEST(RecordChecksTest, VersionIds) {
+  for (const std::string& good :
+       {std::string("a"), std::string("3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY-_x"), std::string(64, 'v'),
+        std::string("Null"), std::string("null.")}) {
+    SCOPED_TRACE(good);
+    STRATA_EXPECT_OK(CheckVersionId(good));
+  }
+  for (const std::string& bad :
+       {std::string(), std::string(65, 'v'), std::string("null"), std::string("a/b"),
+        std::string("a b"), std::string("a+b"), std::string("\xc3\xa9"), std::string("a\0b", 3)}) {
+    SCOPED_TRACE(bad);
+    STRATA_EXPECT_CODE(CheckVersionId(bad), Code::kInvalidArgument);
+  }
+}
+
 }  // namespace
 }  // namespace strata::meta::internal

@@ -9,6 +9,7 @@
 
 #include "meta/internal/record_codec.h"
 #include "meta/internal/store_errors.h"
+#include "meta/internal/version_rules.h"
 #include "meta/list_walker.h"
 #include "meta/metadata_json.h"
 #include "meta/postgres/internal/chunk_refs.h"
@@ -18,6 +19,7 @@
 #include "meta/postgres/internal/pool.h"
 #include "meta/postgres/internal/runner.h"
 #include "meta/postgres/internal/upload_rows.h"
+#include "meta/postgres/internal/version_rows.h"
 
 namespace strata::meta::postgres {
 namespace {
@@ -30,13 +32,14 @@ using internal::Params;
 using internal::Rows;
 using internal::TxnMode;
 
-#define STRATA_PG_BUCKET_COLUMNS "name, region, owner, created_ms, policy, cors, tagging"
+#define STRATA_PG_BUCKET_COLUMNS \
+  "name, region, owner, created_ms, policy, cors, tagging, versioning"
 constexpr std::string_view kSelectBucket =
     "SELECT " STRATA_PG_BUCKET_COLUMNS " FROM buckets WHERE name = $1";
 constexpr std::string_view kSelectBuckets =
     "SELECT " STRATA_PG_BUCKET_COLUMNS " FROM buckets ORDER BY name";
 constexpr std::string_view kInsertBucket =
-    "INSERT INTO buckets (" STRATA_PG_BUCKET_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    "INSERT INTO buckets (" STRATA_PG_BUCKET_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 #undef STRATA_PG_BUCKET_COLUMNS
 constexpr std::string_view kDeleteBucket = "DELETE FROM buckets WHERE name = $1";
 constexpr std::string_view kSetBucketPolicy = "UPDATE buckets SET policy = $2 WHERE name = $1";
@@ -79,6 +82,8 @@ common::Result<Bucket> ReadBucket(const Rows& rows, int row) {
                 .cors = std::string(rows.Bytes(row, 5))};
   STRATA_ASSIGN_OR_RETURN(bucket.tagging,
                           meta::internal::DecodeBucketTagging(bucket.name, rows.Bytes(row, 6)));
+  STRATA_ASSIGN_OR_RETURN(bucket.versioning,
+                          meta::internal::ParseVersioning(bucket.name, rows.Bytes(row, 7)));
   return bucket;
 }
 
@@ -219,7 +224,8 @@ common::Status PostgresMetaStore::CreateBucket(const Bucket& bucket) {
                                     .Int(bucket.created_ms)
                                     .Text(bucket.policy)
                                     .Text(bucket.cors)
-                                    .Text(tagging))
+                                    .Text(tagging)
+                                    .Text(meta::internal::VersioningText(bucket.versioning)))
         .status();
   });
 }
@@ -325,19 +331,9 @@ common::Result<MetaStore::PutResult> PostgresMetaStore::PutObject(
                             internal::LookupObject(connection, object.bucket, object.key,
                                                    meta::internal::OnBadMetadata::kDrop));
     if (!lookup.bucket_exists) return meta::internal::NoSuchBucket(object.bucket);
-    return internal::WriteObject(connection, object, encoded, condition, std::move(lookup.object),
+    return internal::WriteObject(connection, object, encoded, condition, std::move(lookup),
                                  written_chunks, now_ms);
   });
-}
-
-common::Result<std::optional<ObjectRecord>> PostgresMetaStore::DeleteObject(std::string_view bucket,
-                                                                            std::string_view key,
-                                                                            int64_t now_ms) {
-  return runner_->Run(TxnMode::kWrite,
-                      [&](Connection& connection) -> common::Result<std::optional<ObjectRecord>> {
-                        STRATA_RETURN_IF_ERROR(internal::CheckBucketExists(connection, bucket));
-                        return internal::RemoveObject(connection, bucket, key, now_ms);
-                      });
 }
 
 common::Result<ListPage> PostgresMetaStore::ListObjects(std::string_view bucket,
@@ -422,12 +418,14 @@ common::Result<std::vector<ChunkInfo>> PostgresMetaStore::ListChunks(std::string
 }
 
 common::Result<StorageStats> PostgresMetaStore::GetStorageStats() {
-  // One snapshot for both tables.
+  // One snapshot for every table.
   return runner_->Run(TxnMode::kSnapshot,
                       [&](Connection& connection) -> common::Result<StorageStats> {
                         StorageStats stats;
                         STRATA_ASSIGN_OR_RETURN(Rows objects, connection.Query(kObjectStats));
                         STRATA_ASSIGN_OR_RETURN(Rows chunks, connection.Query(kChunkStats));
+                        STRATA_ASSIGN_OR_RETURN(internal::VersionStats versions,
+                                                internal::ReadVersionStats(connection));
                         if (objects.empty() || chunks.empty()) {
                           return Error(Code::kInternal, "storage statistics returned no row");
                         }
@@ -437,6 +435,9 @@ common::Result<StorageStats> PostgresMetaStore::GetStorageStats() {
                         stats.chunks = static_cast<uint64_t>(chunks.Int(0, 0));
                         stats.chunk_bytes = static_cast<uint64_t>(chunks.Int(0, 1));
                         stats.unreferenced_chunks = static_cast<uint64_t>(chunks.Int(0, 2));
+                        stats.noncurrent_versions = versions.noncurrent_versions;
+                        stats.noncurrent_bytes = versions.noncurrent_bytes;
+                        stats.delete_markers = versions.delete_markers;
                         return stats;
                       });
 }

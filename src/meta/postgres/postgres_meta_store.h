@@ -117,9 +117,24 @@ class PostgresMetaStore final : public MetaStore,
   common::Result<PutResult> PutObject(const ObjectRecord& object, const WriteCondition& condition,
                                       const std::vector<ChunkInfo>& written_chunks,
                                       int64_t now_ms) override;
-  common::Result<std::optional<ObjectRecord>> DeleteObject(std::string_view bucket,
-                                                           std::string_view key,
-                                                           int64_t now_ms) override;
+  // Versioning (postgres_meta_store_versioning.cc; the rules are
+  // meta/internal/version_rules.h's). Writers of one key on any node each
+  // take the key's next seq inside their SERIALIZABLE transaction; when two
+  // collide, one is rolled back and retried, so no version is lost or
+  // shares a seq.
+  common::Status SetBucketVersioning(std::string_view name, Versioning versioning) override;
+  common::Result<DeleteResult> DeleteLatest(std::string_view bucket, std::string_view key,
+                                            std::string_view marker_version_id,
+                                            int64_t now_ms) override;
+  common::Result<DeleteResult> DeleteVersion(std::string_view bucket, std::string_view key,
+                                             std::string_view version_id, int64_t now_ms) override;
+  common::Result<ObjectRecord> GetObjectVersion(std::string_view bucket, std::string_view key,
+                                                std::string_view version_id) override;
+  common::Result<ListVersionsPage> ListObjectVersions(std::string_view bucket,
+                                                      const ListVersionsQuery& query) override;
+  common::Status SetObjectVersionTags(std::string_view bucket, std::string_view key,
+                                      std::string_view version_id,
+                                      const MetadataPairs& tags) override;
   common::Result<ListPage> ListObjects(std::string_view bucket, const ListQuery& query) override;
   common::Status SetObjectTags(std::string_view bucket, std::string_view key,
                                const MetadataPairs& tags) override;

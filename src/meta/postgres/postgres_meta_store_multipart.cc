@@ -368,7 +368,7 @@ common::Result<MetaStore::PutResult> PostgresMetaStore::CompleteMultipartUpload(
         internal::LookupObject(connection, object.bucket, object.key, OnBadMetadata::kDrop));
     STRATA_ASSIGN_OR_RETURN(PutResult put,
                             internal::WriteObject(connection, object, encoded, condition,
-                                                  std::move(lookup.object), {}, now_ms));
+                                                  std::move(lookup), {}, now_ms));
     STRATA_RETURN_IF_ERROR(internal::DeleteUpload(connection, upload_id, now_ms));
     return put;
   });

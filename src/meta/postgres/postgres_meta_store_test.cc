@@ -53,11 +53,12 @@ std::string AppliedMigrations() {
 TEST_F(PostgresMetaStoreTest, CreatesSchemaAndRecordsEachMigrationOnce) {
   auto store = OpenOrDie();
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(Sql("SELECT string_agg(table_name, ',' ORDER BY table_name)"
-                " FROM information_schema.tables WHERE table_schema = current_schema()"),
-            "access_keys,audit_log,buckets,chunks,deployment,group_members,groups,multipart_parts,"
-            "multipart_uploads,"
-            "objects,policies,policy_attachments,refresh_tokens,schema_migrations,users");
+  EXPECT_EQ(
+      Sql("SELECT string_agg(table_name, ',' ORDER BY table_name)"
+          " FROM information_schema.tables WHERE table_schema = current_schema()"),
+      "access_keys,audit_log,buckets,chunks,deployment,group_members,groups,multipart_parts,"
+      "multipart_uploads,"
+      "object_versions,objects,policies,policy_attachments,refresh_tokens,schema_migrations,users");
   EXPECT_EQ(Sql("SELECT string_agg(version || ':' || name, ',' ORDER BY version)"
                 " FROM schema_migrations"),
             AppliedMigrations());

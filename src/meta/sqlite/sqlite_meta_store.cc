@@ -5,6 +5,7 @@
 
 #include "meta/internal/record_codec.h"
 #include "meta/internal/store_errors.h"
+#include "meta/internal/version_rules.h"
 #include "meta/list_walker.h"
 #include "meta/metadata_json.h"
 #include "meta/sqlite/internal/chunk_refs.h"
@@ -30,18 +31,20 @@ using internal::Transaction;
 using meta::internal::NoSuchBucket;
 using meta::internal::OnBadMetadata;
 
-#define STRATA_BUCKET_COLUMNS "name, region, owner, created_ms, policy, cors, tagging"
+#define STRATA_BUCKET_COLUMNS "name, region, owner, created_ms, policy, cors, tagging, versioning"
 constexpr std::string_view kSelectBucket =
     "SELECT " STRATA_BUCKET_COLUMNS " FROM buckets WHERE name = ?1";
 constexpr std::string_view kSelectBuckets =
     "SELECT " STRATA_BUCKET_COLUMNS " FROM buckets ORDER BY name";
 constexpr std::string_view kInsertBucket =
-    "INSERT INTO buckets (" STRATA_BUCKET_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "INSERT INTO buckets (" STRATA_BUCKET_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 #undef STRATA_BUCKET_COLUMNS
 constexpr std::string_view kDeleteBucket = "DELETE FROM buckets WHERE name = ?1";
 constexpr std::string_view kSetBucketPolicy = "UPDATE buckets SET policy = ?2 WHERE name = ?1";
 constexpr std::string_view kSetBucketCors = "UPDATE buckets SET cors = ?2 WHERE name = ?1";
 constexpr std::string_view kSetBucketTagging = "UPDATE buckets SET tagging = ?2 WHERE name = ?1";
+constexpr std::string_view kSetBucketVersioning =
+    "UPDATE buckets SET versioning = ?2 WHERE name = ?1";
 // Tags only: etag and last_modified_ms stay as they are (meta_store.h).
 constexpr std::string_view kSetObjectTags =
     "UPDATE objects SET tags = ?3 WHERE bucket = ?1 AND key = ?2";
@@ -66,6 +69,11 @@ constexpr std::string_view kChunkAtLocation = "SELECT 1 FROM chunks WHERE locati
 constexpr std::string_view kObjectStats =
     "SELECT count(*), COALESCE(SUM(size), 0), COALESCE(SUM(length(inline_data)), 0)"
     " FROM objects";
+// Versions that are not the latest object, and delete markers (latest or not).
+constexpr std::string_view kVersionStats =
+    "SELECT COALESCE(SUM(1 - delete_marker), 0),"
+    " COALESCE(SUM(CASE WHEN delete_marker = 0 THEN size ELSE 0 END), 0),"
+    " COALESCE(SUM(delete_marker), 0) FROM object_versions";
 constexpr std::string_view kChunkStats =
     "SELECT count(*), COALESCE(SUM(size), 0),"
     " COALESCE(SUM(CASE WHEN refcount = 0 THEN 1 ELSE 0 END), 0) FROM chunks";
@@ -79,6 +87,8 @@ common::Result<Bucket> ReadBucket(const Statement& row) {
                 .cors = std::string(row.ColumnText(5))};
   STRATA_ASSIGN_OR_RETURN(bucket.tagging,
                           meta::internal::DecodeBucketTagging(bucket.name, row.ColumnText(6)));
+  STRATA_ASSIGN_OR_RETURN(bucket.versioning,
+                          meta::internal::ParseVersioning(bucket.name, row.ColumnText(7)));
   return bucket;
 }
 
@@ -157,6 +167,7 @@ common::Status SqliteMetaStore::CreateBucket(const Bucket& bucket) {
     insert.Bind(5, bucket.policy);
     insert.Bind(6, bucket.cors);
     insert.Bind(7, tagging);
+    insert.Bind(8, meta::internal::VersioningText(bucket.versioning));
     STRATA_RETURN_IF_ERROR(insert.Run());
   }
   return txn.Commit();
@@ -221,6 +232,13 @@ common::Status SqliteMetaStore::SetBucketTagging(std::string_view name,
   return UpdateBucketColumn(*writer_, kSetBucketTagging, name, encoded);
 }
 
+common::Status SqliteMetaStore::SetBucketVersioning(std::string_view name, Versioning versioning) {
+  STRATA_RETURN_IF_ERROR(meta::internal::CheckVersioningChange(versioning));
+  std::lock_guard lock(write_mu_);
+  return UpdateBucketColumn(*writer_, kSetBucketVersioning, name,
+                            meta::internal::VersioningText(versioning));
+}
+
 common::Status SqliteMetaStore::SetObjectTags(std::string_view bucket, std::string_view key,
                                               const MetadataPairs& tags) {
   STRATA_ASSIGN_OR_RETURN(std::string encoded, EncodeTags(tags));
@@ -275,19 +293,6 @@ common::Result<MetaStore::PutResult> SqliteMetaStore::PutObject(
   // The object exists from here on: COMMIT returns after the WAL fsync.
   STRATA_RETURN_IF_ERROR(txn.Commit());
   return put;
-}
-
-common::Result<std::optional<ObjectRecord>> SqliteMetaStore::DeleteObject(std::string_view bucket,
-                                                                          std::string_view key,
-                                                                          int64_t now_ms) {
-  std::lock_guard lock(write_mu_);
-  Transaction txn(*writer_);
-  STRATA_RETURN_IF_ERROR(txn.Begin(Transaction::Mode::kWrite));
-  STRATA_RETURN_IF_ERROR(CheckBucketExists(*writer_, bucket));
-  STRATA_ASSIGN_OR_RETURN(std::optional<ObjectRecord> deleted,
-                          internal::RemoveObject(*writer_, bucket, key, now_ms));
-  STRATA_RETURN_IF_ERROR(txn.Commit());
-  return deleted;
 }
 
 common::Result<ListPage> SqliteMetaStore::ListObjects(std::string_view bucket,
@@ -397,7 +402,7 @@ common::Result<std::vector<ChunkInfo>> SqliteMetaStore::ListChunks(std::string_v
 
 common::Result<StorageStats> SqliteMetaStore::GetStorageStats() {
   STRATA_ASSIGN_OR_RETURN(internal::ReadPool::Lease reader, readers_->Acquire());
-  // One snapshot for both tables.
+  // One snapshot for every table.
   Transaction txn(*reader);
   STRATA_RETURN_IF_ERROR(txn.Begin(Transaction::Mode::kRead));
   StorageStats stats;
@@ -408,6 +413,14 @@ common::Result<StorageStats> SqliteMetaStore::GetStorageStats() {
     stats.objects = static_cast<uint64_t>(objects.ColumnInt(0));
     stats.logical_bytes = static_cast<uint64_t>(objects.ColumnInt(1));
     stats.inline_bytes = static_cast<uint64_t>(objects.ColumnInt(2));
+  }
+  {
+    STRATA_ASSIGN_OR_RETURN(Statement versions, reader->Prepare(kVersionStats));
+    STRATA_ASSIGN_OR_RETURN(bool row, versions.Step());
+    if (!row) return Error(Code::kInternal, "version statistics returned no row");
+    stats.noncurrent_versions = static_cast<uint64_t>(versions.ColumnInt(0));
+    stats.noncurrent_bytes = static_cast<uint64_t>(versions.ColumnInt(1));
+    stats.delete_markers = static_cast<uint64_t>(versions.ColumnInt(2));
   }
   {
     STRATA_ASSIGN_OR_RETURN(Statement chunks, reader->Prepare(kChunkStats));

@@ -47,8 +47,9 @@ struct SqliteOptions {
 // PutObject's check and write are atomic. Reads use a small pool of
 // query-only connections; in WAL mode each read sees the last committed
 // state (read-after-write holds across threads) without waiting for the
-// writer's fsync. A ListObjects, ListMultipartUploads or ListParts page is
-// read inside one transaction, so it is one consistent snapshot.
+// writer's fsync. A ListObjects, ListObjectVersions, ListMultipartUploads or
+// ListParts page is read inside one transaction, so it is one consistent
+// snapshot.
 //
 // Durability: a method that returns OK has committed, and the commit is
 // fsynced (synchronous=FULL) before it returns.
@@ -110,9 +111,19 @@ class SqliteMetaStore final : public MetaStore,
   common::Result<PutResult> PutObject(const ObjectRecord& object, const WriteCondition& condition,
                                       const std::vector<ChunkInfo>& written_chunks,
                                       int64_t now_ms) override;
-  common::Result<std::optional<ObjectRecord>> DeleteObject(std::string_view bucket,
-                                                           std::string_view key,
-                                                           int64_t now_ms) override;
+  common::Status SetBucketVersioning(std::string_view name, Versioning versioning) override;
+  common::Result<DeleteResult> DeleteLatest(std::string_view bucket, std::string_view key,
+                                            std::string_view marker_version_id,
+                                            int64_t now_ms) override;
+  common::Result<DeleteResult> DeleteVersion(std::string_view bucket, std::string_view key,
+                                             std::string_view version_id, int64_t now_ms) override;
+  common::Result<ObjectRecord> GetObjectVersion(std::string_view bucket, std::string_view key,
+                                                std::string_view version_id) override;
+  common::Result<ListVersionsPage> ListObjectVersions(std::string_view bucket,
+                                                      const ListVersionsQuery& query) override;
+  common::Status SetObjectVersionTags(std::string_view bucket, std::string_view key,
+                                      std::string_view version_id,
+                                      const MetadataPairs& tags) override;
   common::Result<ListPage> ListObjects(std::string_view bucket, const ListQuery& query) override;
   common::Status SetObjectTags(std::string_view bucket, std::string_view key,
                                const MetadataPairs& tags) override;

@@ -51,8 +51,8 @@ TEST_F(SqliteMetaStoreTest, CreatesWalDatabaseWithSchema) {
   EXPECT_EQ(raw.Column("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"),
             (std::vector<std::string>{
                 "access_keys", "audit_log", "buckets", "chunks", "deployment", "group_members",
-                "groups", "multipart_parts", "multipart_uploads", "objects", "policies",
-                "policy_attachments", "refresh_tokens", "schema_migrations", "users"}));
+                "groups", "multipart_parts", "multipart_uploads", "object_versions", "objects",
+                "policies", "policy_attachments", "refresh_tokens", "schema_migrations", "users"}));
   // Every migration this build knows, each once ("1:buckets_objects", ...).
   std::vector<std::string> migrations;
   for (const Migration& m : Migrations()) {
@@ -231,11 +231,12 @@ TEST_F(SqliteMetaStoreTest, MigratesAVersion1Database) {
   STRATA_ASSERT_OK(store->PutObject(object, {}, {c}, kNowMs));
   STRATA_ASSERT_OK_AND_ASSIGN(ObjectRecord out, store->GetObject("old", "k"));
   EXPECT_TRUE(contract::SameRecord(object, out));
-  EXPECT_EQ(RawDb(path_).Column("SELECT name FROM pragma_table_info('objects') ORDER BY cid"),
-            (std::vector<std::string>{
-                "bucket", "key", "size", "etag", "content_type", "user_metadata", "system_metadata",
-                "last_modified_ms", "storage_class", "manifest", "inline_data",
-                "checksum_algorithm", "checksum_value", "checksum_type", "part_sizes", "tags"}));
+  EXPECT_EQ(
+      RawDb(path_).Column("SELECT name FROM pragma_table_info('objects') ORDER BY cid"),
+      (std::vector<std::string>{"bucket", "key", "size", "etag", "content_type", "user_metadata",
+                                "system_metadata", "last_modified_ms", "storage_class", "manifest",
+                                "inline_data", "checksum_algorithm", "checksum_value",
+                                "checksum_type", "part_sizes", "tags", "version_id"}));
 }
 
 TEST_F(SqliteMetaStoreTest, ConcurrentWritersAllLand) {

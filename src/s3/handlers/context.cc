@@ -1,6 +1,7 @@
 #include "s3/handlers/context.h"
 
 #include "common/hash.h"
+#include "service/content_md5.h"
 
 namespace strata::s3 {
 
@@ -24,7 +25,16 @@ common::Result<std::string> ReadXmlBody(RequestContext& ctx, size_t max_bytes) {
   if (!body.ok() && body.status().code() == common::Code::kEntityTooLarge) {
     return common::Error(common::Code::kMalformedXml, "The XML you provided was too large");
   }
+  STRATA_RETURN_IF_ERROR(body.status());
+  STRATA_RETURN_IF_ERROR(CheckContentMd5(ctx, *body));
   return body;
+}
+
+common::Status CheckContentMd5(const RequestContext& ctx, std::string_view body) {
+  const std::string* header = ctx.request.headers.Find("content-md5");
+  if (header == nullptr) return common::Status::Ok();
+  STRATA_ASSIGN_OR_RETURN(std::string expected, service::DecodeContentMd5(*header));
+  return service::MatchContentMd5(expected, common::Md5(body));
 }
 
 std::string OwnerId(std::string_view user) { return common::Sha256Hex(user); }

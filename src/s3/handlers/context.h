@@ -37,6 +37,10 @@ struct RequestContext {
   // key of DeleteObjects, the buckets ListBuckets shows). Never null when the
   // S3Handler runs a handler.
   RequestAuthorizer* authorizer = nullptr;
+  // Headers to send with the error document if the handler fails (GET of a
+  // delete marker: x-amz-delete-marker, x-amz-version-id). Never null when
+  // the S3Handler runs a handler.
+  http::Headers* error_headers = nullptr;
 };
 
 // Writes a response whose body is in memory.
@@ -49,8 +53,14 @@ common::Status ReplyXml(RequestContext& ctx, std::string xml, int status = 200,
 // A query parameter's decoded value; "" when absent.
 std::string QueryParam(const http::QueryParams& query, std::string_view name);
 
-// Reads a small XML request body, failing past max_bytes.
+// Reads a small XML request body, failing past max_bytes, and checks it
+// against the request's Content-MD5 when it has one (CheckContentMd5).
 common::Result<std::string> ReadXmlBody(RequestContext& ctx, size_t max_bytes = 4 << 20);
+
+// kInvalidDigest for a Content-MD5 header that is not a base64 MD5,
+// kBadDigest when it does not match body; OK without the header. S3 checks
+// the header on every request that sends one, configuration bodies included.
+common::Status CheckContentMd5(const RequestContext& ctx, std::string_view body);
 
 // Owner fields S3 reports for a user: a stable 64-hex id and the name.
 std::string OwnerId(std::string_view user);

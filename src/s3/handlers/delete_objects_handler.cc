@@ -5,13 +5,14 @@
 #include "common/hash.h"
 #include "common/hex.h"
 #include "s3/xml/delete_objects.h"
-#include "service/content_md5.h"
+#include "service/version_id.h"
 
 namespace strata::s3 {
 
 common::Status HandleDeleteObjects(RequestContext& ctx, Services& services,
                                    const op::DeleteObjects& op) {
-  // 1000 keys of up to 1024 bytes each, plus their XML.
+  // 1000 keys of up to 1024 bytes each, plus their XML. ReadXmlBody checks
+  // a Content-MD5.
   STRATA_ASSIGN_OR_RETURN(std::string body, ReadXmlBody(ctx, 2 << 20));
   // S3 requires an integrity header on this request: Content-MD5, or one of
   // the x-amz-checksum-* headers newer SDKs send instead. SHA-1 and SHA-256
@@ -38,21 +39,20 @@ common::Status HandleDeleteObjects(RequestContext& ctx, Services& services,
                                                          "received.");
     }
   }
-  if (md5) {
-    STRATA_ASSIGN_OR_RETURN(std::string expected, service::DecodeContentMd5(*md5));
-    STRATA_RETURN_IF_ERROR(service::MatchContentMd5(expected, common::Md5(body)));
-  }
   STRATA_ASSIGN_OR_RETURN(xml::DeleteRequest request, xml::ParseDeleteRequest(body));
-  // Each key is authorized as s3:DeleteObject on its own. A caller denied
+  // Each key is authorized on its own: s3:DeleteObject, or
+  // s3:DeleteObjectVersion for an entry naming a version. A caller denied
   // every key learns nothing, not even whether the bucket exists; otherwise
   // the bucket must exist even when every key is missing.
   std::vector<common::Status> allowed;
   allowed.reserve(request.objects.size());
   bool any_allowed = false;
   for (const auto& object : request.objects) {
+    std::string_view action =
+        object.version_id.empty() ? "s3:DeleteObject" : "s3:DeleteObjectVersion";
     common::Status check = object.key.empty() || object.key.size() > 1024
                                ? common::Status::Ok()
-                               : ctx.authorizer->Check("s3:DeleteObject", op.bucket, object.key);
+                               : ctx.authorizer->Check(action, op.bucket, object.key);
     if (!check.ok() && check.code() != common::Code::kAccessDenied) return check;
     any_allowed = any_allowed || check.ok();
     allowed.push_back(std::move(check));
@@ -65,19 +65,41 @@ common::Status HandleDeleteObjects(RequestContext& ctx, Services& services,
   for (size_t i = 0; i < request.objects.size(); ++i) {
     const auto& object = request.objects[i];
     common::Status status;
+    xml::DeletedObject deleted{object.key, object.version_id};
     if (object.key.empty() || object.key.size() > 1024) {
       status = common::Error(
           object.key.empty() ? common::Code::kInvalidArgument : common::Code::kKeyTooLong,
           object.key.empty() ? "Key must not be empty" : "Your key is too long");
     } else if (!allowed[i].ok()) {
       status = allowed[i];
-    } else if (!object.version_id.empty() && object.version_id != "null") {
-      status = common::Error(common::Code::kNotImplemented, "Object versioning is not implemented");
+    } else if (!object.version_id.empty()) {
+      // One version for good; <DeleteMarker> says when it was a marker.
+      auto version_id = service::ParseVersionId(object.version_id);
+      auto removed = version_id.ok()
+                         ? services.objects.DeleteVersion(op.bucket, object.key, *version_id)
+                         : common::Result<meta::MetaStore::DeleteResult>(version_id.status());
+      if (removed.ok()) {
+        if (removed->removed && removed->removed->delete_marker) {
+          deleted.delete_marker = true;
+          deleted.delete_marker_version_id = object.version_id;
+        }
+      } else {
+        status = removed.status();
+      }
     } else {
-      status = services.objects.Delete(op.bucket, object.key);
+      auto removed = services.objects.Delete(op.bucket, object.key);
+      if (removed.ok()) {
+        if (removed->delete_marker) {
+          deleted.delete_marker = true;
+          deleted.delete_marker_version_id =
+              service::PrintedVersionId(removed->delete_marker->version_id);
+        }
+      } else {
+        status = removed.status();
+      }
     }
     if (status.ok()) {
-      if (!request.quiet) result.deleted.push_back({object.key, object.version_id});
+      if (!request.quiet) result.deleted.push_back(std::move(deleted));
     } else {
       result.errors.push_back({object.key, object.version_id, std::move(status)});
     }

@@ -7,7 +7,9 @@
 #include "s3/handlers/checksum_headers.h"
 #include "s3/handlers/object_headers.h"
 #include "s3/handlers/tagging_handlers.h"
+#include "s3/handlers/version_headers.h"
 #include "s3/xml/multipart.h"
+#include "service/version_id.h"
 
 namespace strata::s3 {
 namespace {
@@ -90,10 +92,13 @@ common::Status HandleUploadPart(RequestContext& ctx, Services& services, const o
 
 common::Status HandleUploadPartCopy(RequestContext& ctx, Services& services,
                                     const op::UploadPartCopy& op) {
-  if (!op.source_version_id.empty() && op.source_version_id != "null") {
-    return Error(Code::kNotImplemented, "Object versioning is not implemented yet");
+  std::optional<std::string> source_version_id;
+  if (!op.source_version_id.empty()) {
+    STRATA_ASSIGN_OR_RETURN(source_version_id, service::ParseVersionId(op.source_version_id));
   }
-  STRATA_RETURN_IF_ERROR(ctx.authorizer->Check("s3:GetObject", op.source_bucket, op.source_key));
+  // Reading a named version is s3:GetObjectVersion in AWS.
+  STRATA_RETURN_IF_ERROR(ctx.authorizer->Check(
+      source_version_id ? "s3:GetObjectVersion" : "s3:GetObject", op.source_bucket, op.source_key));
   const http::Headers& headers = ctx.request.headers;
   service::UploadPartCopyInput input;
   input.bucket = op.bucket;
@@ -102,6 +107,7 @@ common::Status HandleUploadPartCopy(RequestContext& ctx, Services& services,
   input.part_number = op.part_number;
   input.source_bucket = op.source_bucket;
   input.source_key = op.source_key;
+  input.source_version_id = source_version_id;
   input.source_range = std::string(headers.Get("x-amz-copy-source-range"));
   input.source_conditions = ReadConditionHeaders(headers, "x-amz-copy-source-");
   STRATA_ASSIGN_OR_RETURN(meta::PartRecord part, services.multipart.UploadPartCopy(input));
@@ -109,7 +115,11 @@ common::Status HandleUploadPartCopy(RequestContext& ctx, Services& services,
   result.etag = part.etag;
   result.last_modified_ms = part.last_modified_ms;
   result.checksum = XmlChecksum(part.checksum);
-  return ReplyXml(ctx, xml::WriteCopyPartResult(result));
+  http::Headers out;
+  if (source_version_id) {
+    out.Set("x-amz-copy-source-version-id", service::PrintedVersionId(*source_version_id));
+  }
+  return ReplyXml(ctx, xml::WriteCopyPartResult(result), 200, std::move(out));
 }
 
 common::Status HandleCompleteMultipartUpload(RequestContext& ctx, Services& services,
@@ -144,6 +154,7 @@ common::Status HandleCompleteMultipartUpload(RequestContext& ctx, Services& serv
   result.checksum_type = object.checksum.type;
   http::Headers out;
   WriteChecksumHeaders(object.checksum, out);
+  STRATA_RETURN_IF_ERROR(SetVersionIdHeader(services, op.bucket, object.version_id, out));
   return ReplyXml(ctx, xml::WriteCompleteMultipartUploadResult(result), 200, std::move(out));
 }
 

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "common/time_format.h"
+#include "s3/handlers/version_headers.h"
 #include "s3/xml/object_attributes.h"
 
 namespace strata::s3 {
@@ -90,19 +91,19 @@ xml::AttributeParts PartsPage(const std::vector<uint64_t>& sizes, int marker, in
 common::Status HandleGetObjectAttributes(RequestContext& ctx, Services& services,
                                          const op::GetObjectAttributes& op) {
   const http::Headers& headers = ctx.request.headers;
-  STRATA_RETURN_IF_ERROR(ctx.authorizer->Check("s3:GetObject", op.bucket, op.key));
-  if (const std::string* version = http::FindParam(ctx.query, "versionId")) {
-    if (*version != "null") {
-      return Error(Code::kNotImplemented, "Object versioning is not implemented yet");
-    }
-  }
+  STRATA_ASSIGN_OR_RETURN(std::optional<std::string> version_id, QueryVersionId(ctx.query));
+  // AWS also requires the read permission (s3:GetObjectVersion for a named
+  // version).
+  STRATA_RETURN_IF_ERROR(ctx.authorizer->Check(version_id ? "s3:GetObjectVersion" : "s3:GetObject",
+                                               op.bucket, op.key));
   STRATA_ASSIGN_OR_RETURN(unsigned wanted, ReadAttributes(headers));
   STRATA_ASSIGN_OR_RETURN(int max_parts,
                           IntHeader(headers, "x-amz-max-parts", kMaxParts, kMaxParts));
   STRATA_ASSIGN_OR_RETURN(int marker, IntHeader(headers, "x-amz-part-number-marker", 0, 10000));
   STRATA_ASSIGN_OR_RETURN(
       service::GetObjectOutput found,
-      services.objects.Get({.bucket = op.bucket, .key = op.key, .head_only = true}));
+      services.objects.Get(
+          {.bucket = op.bucket, .key = op.key, .head_only = true, .version_id = version_id}));
   const meta::ObjectRecord& object = found.object;
 
   xml::ObjectAttributes attributes;
@@ -119,6 +120,7 @@ common::Status HandleGetObjectAttributes(RequestContext& ctx, Services& services
   if (wanted & kObjectSize) attributes.object_size = object.size;
   http::Headers out;
   out.Set("Last-Modified", common::FormatHttpDate(object.last_modified_ms / 1000));
+  STRATA_RETURN_IF_ERROR(SetVersionIdHeader(services, op.bucket, object.version_id, out));
   return ReplyXml(ctx, xml::WriteObjectAttributes(attributes), 200, std::move(out));
 }
 

@@ -1,12 +1,15 @@
 #include "s3/handlers/object_handlers.h"
 
+#include <optional>
 #include <vector>
 
 #include "common/time_format.h"
 #include "s3/handlers/checksum_headers.h"
 #include "s3/handlers/object_headers.h"
 #include "s3/handlers/tagging_handlers.h"
+#include "s3/handlers/version_headers.h"
 #include "s3/xml/copy_object.h"
+#include "service/version_id.h"
 
 namespace strata::s3 {
 namespace {
@@ -27,6 +30,28 @@ common::Status StreamBody(RequestContext& ctx, common::ByteSource& body) {
   }
 }
 
+// S3 tells a client that a GET or HEAD hit a delete marker: 405 for a
+// marker named by versionId (with its Last-Modified), 404 NoSuchKey when the
+// key's latest version is one; both with x-amz-delete-marker and the
+// marker's x-amz-version-id. Best effort: a failed lookup leaves the error
+// as it is.
+void ReportDeleteMarker(RequestContext& ctx, Services& services, const std::string& bucket,
+                        const std::string& key, const std::optional<std::string>& version_id,
+                        const common::Status& failure) {
+  if (ctx.error_headers == nullptr) return;
+  if (version_id && failure.code() == Code::kMethodNotAllowed) {
+    auto marker = services.objects.GetVersion(bucket, key, *version_id);
+    if (marker.ok() && marker->delete_marker) {
+      SetDeleteMarkerHeaders(*marker, /*with_last_modified=*/true, *ctx.error_headers);
+    }
+  } else if (!version_id && failure.code() == Code::kNoSuchKey) {
+    auto marker = services.objects.LatestDeleteMarker(bucket, key);
+    if (marker.ok() && marker->has_value()) {
+      SetDeleteMarkerHeaders(**marker, /*with_last_modified=*/false, *ctx.error_headers);
+    }
+  }
+}
+
 common::Status ServeObject(RequestContext& ctx, Services& services, const std::string& bucket,
                            const std::string& key, bool head_only) {
   service::GetObjectInput input;
@@ -44,11 +69,13 @@ common::Status ServeObject(RequestContext& ctx, Services& services, const std::s
     }
   }
   input.head_only = head_only;
+  STRATA_ASSIGN_OR_RETURN(input.version_id, QueryVersionId(ctx.query));
   auto output = services.objects.Get(input);
   if (!output.ok()) {
     // 304 carries the validators but no error body.
     if (output.status().code() == Code::kNotModified) {
-      auto object = services.objects.Get({.bucket = bucket, .key = key, .head_only = true});
+      auto object = services.objects.Get(
+          {.bucket = bucket, .key = key, .head_only = true, .version_id = input.version_id});
       http::Headers headers;
       if (object.ok()) {
         headers.Set("ETag", QuoteEtag(object->object.etag));
@@ -57,10 +84,12 @@ common::Status ServeObject(RequestContext& ctx, Services& services, const std::s
       }
       return ctx.response.WriteHead(304, headers, 0);
     }
+    ReportDeleteMarker(ctx, services, bucket, key, input.version_id, output.status());
     return output.status();
   }
   http::Headers headers;
   WriteObjectHeaders(output->object, ctx.query, headers);
+  STRATA_RETURN_IF_ERROR(SetVersionIdHeader(services, bucket, output->object.version_id, headers));
   if (!output->object.part_sizes.empty() && input.part_number) {
     headers.Set("x-amz-mp-parts-count", std::to_string(output->object.part_sizes.size()));
   }
@@ -110,6 +139,7 @@ common::Status HandlePutObject(RequestContext& ctx, Services& services, const op
   http::Headers out;
   out.Set("ETag", QuoteEtag(object.etag));
   WriteChecksumHeaders(object.checksum, out);
+  STRATA_RETURN_IF_ERROR(SetVersionIdHeader(services, op.bucket, object.version_id, out));
   return Reply(ctx, 200, std::move(out));
 }
 
@@ -123,14 +153,30 @@ common::Status HandleHeadObject(RequestContext& ctx, Services& services, const o
 
 common::Status HandleDeleteObject(RequestContext& ctx, Services& services,
                                   const op::DeleteObject& op) {
-  STRATA_RETURN_IF_ERROR(services.objects.Delete(op.bucket, op.key));
-  return Reply(ctx, 204);
+  STRATA_ASSIGN_OR_RETURN(std::optional<std::string> version_id, QueryVersionId(ctx.query));
+  http::Headers out;
+  if (version_id) {
+    // One version for good. S3 echoes the id asked for, whether or not it
+    // existed, and says so when it was a delete marker.
+    STRATA_ASSIGN_OR_RETURN(meta::MetaStore::DeleteResult result,
+                            services.objects.DeleteVersion(op.bucket, op.key, *version_id));
+    out.Set("x-amz-version-id", service::PrintedVersionId(*version_id));
+    if (result.removed && result.removed->delete_marker) out.Set("x-amz-delete-marker", "true");
+    return Reply(ctx, 204, std::move(out));
+  }
+  STRATA_ASSIGN_OR_RETURN(meta::MetaStore::DeleteResult result,
+                          services.objects.Delete(op.bucket, op.key));
+  if (result.delete_marker) {
+    SetDeleteMarkerHeaders(*result.delete_marker, /*with_last_modified=*/false, out);
+  }
+  return Reply(ctx, 204, std::move(out));
 }
 
 common::Status HandleCopyObject(RequestContext& ctx, Services& services, const op::CopyObject& op) {
   const http::Headers& headers = ctx.request.headers;
-  if (!op.source_version_id.empty() && op.source_version_id != "null") {
-    return Error(Code::kNotImplemented, "Object versioning is not implemented yet");
+  std::optional<std::string> source_version_id;
+  if (!op.source_version_id.empty()) {
+    STRATA_ASSIGN_OR_RETURN(source_version_id, service::ParseVersionId(op.source_version_id));
   }
   std::string_view directive = headers.Get("x-amz-metadata-directive");
   if (!directive.empty() && directive != "COPY" && directive != "REPLACE") {
@@ -140,10 +186,13 @@ common::Status HandleCopyObject(RequestContext& ctx, Services& services, const o
   if (!tagging_directive.empty() && tagging_directive != "COPY" && tagging_directive != "REPLACE") {
     return Error(Code::kInvalidArgument, "Unknown tagging directive.");
   }
-  STRATA_RETURN_IF_ERROR(ctx.authorizer->Check("s3:GetObject", op.source_bucket, op.source_key));
+  // Reading a named version is s3:GetObjectVersion in AWS.
+  STRATA_RETURN_IF_ERROR(ctx.authorizer->Check(
+      source_version_id ? "s3:GetObjectVersion" : "s3:GetObject", op.source_bucket, op.source_key));
   service::CopyObjectInput input;
   input.source_bucket = op.source_bucket;
   input.source_key = op.source_key;
+  input.source_version_id = source_version_id;
   input.bucket = op.bucket;
   input.key = op.key;
   input.source_conditions = ReadConditionHeaders(headers, "x-amz-copy-source-");
@@ -160,7 +209,13 @@ common::Status HandleCopyObject(RequestContext& ctx, Services& services, const o
     input.system_metadata = std::move(stored.system_metadata);
   }
   STRATA_ASSIGN_OR_RETURN(meta::ObjectRecord object, services.objects.Copy(input));
-  return ReplyXml(ctx, xml::WriteCopyObjectResult({object.etag, object.last_modified_ms}));
+  http::Headers out;
+  STRATA_RETURN_IF_ERROR(SetVersionIdHeader(services, op.bucket, object.version_id, out));
+  if (source_version_id) {
+    out.Set("x-amz-copy-source-version-id", service::PrintedVersionId(*source_version_id));
+  }
+  return ReplyXml(ctx, xml::WriteCopyObjectResult({object.etag, object.last_modified_ms}), 200,
+                  std::move(out));
 }
 
 }  // namespace strata::s3

@@ -29,6 +29,7 @@ common::Status HandlePutBucketPolicy(RequestContext& ctx, Services& services,
     return Error(Code::kMalformedPolicy, "Policies must be no more than 20480 bytes");
   }
   STRATA_RETURN_IF_ERROR(body.status());
+  STRATA_RETURN_IF_ERROR(CheckContentMd5(ctx, *body));
   if (body->empty()) return Error(Code::kMalformedPolicy, "Policies must be valid JSON");
   STRATA_RETURN_IF_ERROR(services.buckets.PutPolicy(op.bucket, *body));
   return Reply(ctx, 204);

@@ -9,6 +9,7 @@
 #include "http/multipart_form.h"
 #include "s3/handlers/checksum_headers.h"
 #include "s3/handlers/object_headers.h"
+#include "s3/handlers/version_headers.h"
 #include "s3/post_policy.h"
 #include "s3/request_authorizer.h"
 #include "s3/tagging.h"
@@ -244,11 +245,13 @@ common::Result<service::PutObjectInput> PutInput(const PostFormFields& fields,
 }
 
 // 303 to success_action_redirect, else success_action_status's answer.
-common::Status Answer(RequestContext& ctx, const PostFormFields& fields, const std::string& bucket,
-                      const std::string& key, const meta::ObjectRecord& object) {
+common::Status Answer(RequestContext& ctx, Services& services, const PostFormFields& fields,
+                      const std::string& bucket, const std::string& key,
+                      const meta::ObjectRecord& object) {
   http::Headers out;
   out.Set("ETag", QuoteEtag(object.etag));
   WriteChecksumHeaders(object.checksum, out);
+  STRATA_RETURN_IF_ERROR(SetVersionIdHeader(services, bucket, object.version_id, out));
   if (std::optional<std::string> redirect = RedirectTarget(fields)) {
     std::string location = *redirect;
     location += location.find('?') == std::string::npos ? '?' : '&';
@@ -314,7 +317,7 @@ common::Status HandlePostObject(const http::Request& request, const http::QueryP
 
   RequestContext ctx{request,    query, bounded, std::nullopt, response, signer.caller.user_name,
                      &authorizer};
-  return Answer(ctx, fields, op.bucket, key, object);
+  return Answer(ctx, deps.services, fields, op.bucket, key, object);
 }
 
 }  // namespace strata::s3

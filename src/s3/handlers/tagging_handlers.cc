@@ -1,7 +1,9 @@
 #include "s3/handlers/tagging_handlers.h"
 
+#include "s3/handlers/version_headers.h"
 #include "s3/tagging.h"
 #include "s3/xml/tagging.h"
+#include "service/version_id.h"
 
 namespace strata::s3 {
 namespace {
@@ -17,26 +19,38 @@ common::Result<TagSet> ReadTagging(RequestContext& ctx, TagTarget target) {
   return tags;
 }
 
+// x-amz-version-id naming the version a ?versionId= request addressed; none
+// without one (the current version's id would cost another lookup).
+http::Headers VersionEcho(const std::optional<std::string>& version_id) {
+  http::Headers headers;
+  if (version_id) headers.Set("x-amz-version-id", service::PrintedVersionId(*version_id));
+  return headers;
+}
+
 }  // namespace
 
 common::Status HandleGetObjectTagging(RequestContext& ctx, Services& services,
                                       const op::GetObjectTagging& op) {
-  STRATA_ASSIGN_OR_RETURN(meta::MetadataPairs tags, services.objects.GetTags(op.bucket, op.key));
+  STRATA_ASSIGN_OR_RETURN(std::optional<std::string> version_id, QueryVersionId(ctx.query));
+  STRATA_ASSIGN_OR_RETURN(meta::MetadataPairs tags,
+                          services.objects.GetTags(op.bucket, op.key, version_id));
   // An object without tags has an empty TagSet, not an error.
-  return ReplyXml(ctx, xml::WriteTagging(tags));
+  return ReplyXml(ctx, xml::WriteTagging(tags), 200, VersionEcho(version_id));
 }
 
 common::Status HandlePutObjectTagging(RequestContext& ctx, Services& services,
                                       const op::PutObjectTagging& op) {
+  STRATA_ASSIGN_OR_RETURN(std::optional<std::string> version_id, QueryVersionId(ctx.query));
   STRATA_ASSIGN_OR_RETURN(TagSet tags, ReadTagging(ctx, TagTarget::kObject));
-  STRATA_RETURN_IF_ERROR(services.objects.PutTags(op.bucket, op.key, tags));
-  return Reply(ctx, 200);
+  STRATA_RETURN_IF_ERROR(services.objects.PutTags(op.bucket, op.key, tags, version_id));
+  return Reply(ctx, 200, VersionEcho(version_id));
 }
 
 common::Status HandleDeleteObjectTagging(RequestContext& ctx, Services& services,
                                          const op::DeleteObjectTagging& op) {
-  STRATA_RETURN_IF_ERROR(services.objects.DeleteTags(op.bucket, op.key));
-  return Reply(ctx, 204);
+  STRATA_ASSIGN_OR_RETURN(std::optional<std::string> version_id, QueryVersionId(ctx.query));
+  STRATA_RETURN_IF_ERROR(services.objects.DeleteTags(op.bucket, op.key, version_id));
+  return Reply(ctx, 204, VersionEcho(version_id));
 }
 
 common::Status HandleGetBucketTagging(RequestContext& ctx, Services& services,

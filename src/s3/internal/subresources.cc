@@ -10,9 +10,6 @@ namespace {
 // Amazon S3"; several Delete* operations are authorized by the Put* action.
 constexpr UnsupportedRoute kUnsupportedRoutes[] = {
     // Bucket sub-resources.
-    {Scope::kBucket, "GET", "versioning", "GetBucketVersioning", "s3:GetBucketVersioning"},
-    {Scope::kBucket, "PUT", "versioning", "PutBucketVersioning", "s3:PutBucketVersioning"},
-    {Scope::kBucket, "GET", "versions", "ListObjectVersions", "s3:ListBucketVersions"},
     {Scope::kBucket, "GET", "acl", "GetBucketAcl", "s3:GetBucketAcl"},
     {Scope::kBucket, "PUT", "acl", "PutBucketAcl", "s3:PutBucketAcl"},
     {Scope::kBucket, "GET", "lifecycle", "GetBucketLifecycleConfiguration",
@@ -110,10 +107,11 @@ constexpr UnsupportedRoute kUnsupportedRoutes[] = {
 
 // Sub-resources that select implemented operations (GET ?location, POST
 // ?delete, ?policy and ?policyStatus, the multipart upload family, GET
-// ?attributes, ?tagging, ?cors); they are not in kUnsupportedRoutes.
-constexpr std::string_view kImplementedSubresources[] = {"location",     "delete",  "policy",
-                                                         "policyStatus", "uploads", "uploadId",
-                                                         "attributes",   "tagging", "cors"};
+// ?attributes, ?tagging, ?cors, ?versioning, ?versions); they are not in
+// kUnsupportedRoutes.
+constexpr std::string_view kImplementedSubresources[] = {
+    "location",   "delete",  "policy", "policyStatus", "uploads", "uploadId",
+    "attributes", "tagging", "cors",   "versioning",   "versions"};
 
 }  // namespace
 

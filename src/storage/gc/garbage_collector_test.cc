@@ -64,10 +64,30 @@ class HookedMetaStore final : public meta::MetaStore {
                                       int64_t now_ms) override {
     return next_.PutObject(object, condition, written_chunks, now_ms);
   }
-  common::Result<std::optional<meta::ObjectRecord>> DeleteObject(std::string_view bucket,
-                                                                 std::string_view key,
-                                                                 int64_t now_ms) override {
-    return next_.DeleteObject(bucket, key, now_ms);
+  common::Status SetBucketVersioning(std::string_view name, meta::Versioning versioning) override {
+    return next_.SetBucketVersioning(name, versioning);
+  }
+  common::Result<DeleteResult> DeleteLatest(std::string_view bucket, std::string_view key,
+                                            std::string_view marker_version_id,
+                                            int64_t now_ms) override {
+    return next_.DeleteLatest(bucket, key, marker_version_id, now_ms);
+  }
+  common::Result<DeleteResult> DeleteVersion(std::string_view bucket, std::string_view key,
+                                             std::string_view version_id, int64_t now_ms) override {
+    return next_.DeleteVersion(bucket, key, version_id, now_ms);
+  }
+  common::Result<meta::ObjectRecord> GetObjectVersion(std::string_view bucket, std::string_view key,
+                                                      std::string_view version_id) override {
+    return next_.GetObjectVersion(bucket, key, version_id);
+  }
+  common::Result<meta::ListVersionsPage> ListObjectVersions(
+      std::string_view bucket, const meta::ListVersionsQuery& query) override {
+    return next_.ListObjectVersions(bucket, query);
+  }
+  common::Status SetObjectVersionTags(std::string_view bucket, std::string_view key,
+                                      std::string_view version_id,
+                                      const meta::MetadataPairs& tags) override {
+    return next_.SetObjectVersionTags(bucket, key, version_id, tags);
   }
   common::Result<meta::ListPage> ListObjects(std::string_view bucket,
                                              const meta::ListQuery& query) override {

@@ -84,6 +84,15 @@ class Reader {
     }
     return static_cast<int>(value);
   }
+  // A small enumeration stored as an unsigned below `count`.
+  uint64_t Below(uint64_t count) {
+    const uint64_t value = Unsigned();
+    if (value >= count) {
+      ok_ = false;
+      return 0;
+    }
+    return value;
+  }
   bool Bool() {
     if (!ok_ || in_.empty() || static_cast<uint8_t>(in_.front()) > 1) {
       ok_ = false;
@@ -147,6 +156,7 @@ std::string EncodeBucket(const Bucket& bucket) {
   w.Bytes(bucket.policy);
   w.Bytes(bucket.cors);
   w.Pairs(bucket.tagging);
+  w.Unsigned(static_cast<uint64_t>(bucket.versioning));
   return std::move(w).Finish();
 }
 
@@ -160,6 +170,7 @@ common::Result<Bucket> DecodeBucket(std::string_view payload) {
   bucket.policy = r.Bytes();
   bucket.cors = r.Bytes();
   bucket.tagging = r.Pairs();
+  bucket.versioning = static_cast<Versioning>(r.Below(3));
   return r.Done(std::move(bucket), "bucket");
 }
 
@@ -191,6 +202,7 @@ std::string EncodeObject(const ObjectRecord& object) {
   }
   w.Bytes(object.inline_data);
   w.Pairs(object.tags);
+  w.Bytes(object.version_id);
   return std::move(w).Finish();
 }
 
@@ -223,6 +235,7 @@ common::Result<ObjectRecord> DecodeObject(std::string_view payload) {
   }
   object.inline_data = r.Bytes();
   object.tags = r.Pairs();
+  object.version_id = r.Bytes();
   return r.Done(std::move(object), "object");
 }
 

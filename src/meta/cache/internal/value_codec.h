@@ -33,7 +33,9 @@ inline constexpr char kNotFoundTag = '-';
 // as kCorruption and are read from the store instead (and the key prefix can
 // be changed for a clean cut-over).
 // 2: Bucket::cors and Bucket::tagging, ObjectRecord::tags (migration 0006).
-inline constexpr uint8_t kFormatVersion = 2;
+// 3: Bucket::versioning, ObjectRecord::version_id (migration 0008). A cached
+//    object is always the current one: delete_marker false, is_latest true.
+inline constexpr uint8_t kFormatVersion = 3;
 
 std::string EncodeBucket(const Bucket& bucket);
 common::Result<Bucket> DecodeBucket(std::string_view payload);

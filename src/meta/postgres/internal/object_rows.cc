@@ -5,34 +5,32 @@
 
 #include "meta/internal/record_checks.h"
 #include "meta/internal/store_errors.h"
+#include "meta/internal/version_rules.h"
 #include "meta/metadata_json.h"
 #include "meta/postgres/internal/chunk_refs.h"
 #include "meta/postgres/internal/text_bounds.h"
+#include "meta/postgres/internal/version_rows.h"
 
 namespace strata::meta::postgres::internal {
 namespace {
 
 using meta::internal::OnBadMetadata;
 
-#define STRATA_PG_OBJECT_COLUMNS(p)                                                     \
-  p "bucket, " p "key, " p "size, " p "etag, " p "content_type, " p "user_metadata, " p \
-    "system_metadata, " p "last_modified_ms, " p "storage_class, " p "manifest, " p     \
-    "inline_data, " p "checksum_algorithm, " p "checksum_value, " p "checksum_type, " p \
-    "part_sizes, " p "tags"
-
 constexpr std::string_view kBucketExists = "SELECT 1 FROM buckets WHERE name = $1";
-constexpr std::string_view kAnyObject = "SELECT 1 FROM objects WHERE bucket = $1 LIMIT 1";
+constexpr std::string_view kAnyObject =
+    "SELECT 1 WHERE EXISTS (SELECT 1 FROM objects WHERE bucket = $1)"
+    " OR EXISTS (SELECT 1 FROM object_versions WHERE bucket = $1)";
 // One row when the bucket exists; its object columns are NULL when the key
-// does not.
+// has no current object. The bucket's versioning state comes last.
 constexpr std::string_view kLookupObject =
-    "SELECT " STRATA_PG_OBJECT_COLUMNS("o.") " FROM buckets b LEFT JOIN objects o"
+    "SELECT " STRATA_PG_OBJECT_COLUMNS("o.") ", b.versioning FROM buckets b LEFT JOIN objects o"
     " ON o.bucket = b.name AND o.key = $2 WHERE b.name = $1";
 constexpr std::string_view kSelectObject =
     "SELECT " STRATA_PG_OBJECT_COLUMNS("") " FROM objects WHERE bucket = $1 AND key = $2";
 // Insert-or-replace in place, as in the SQLite store.
 constexpr std::string_view kUpsertObject =
     "INSERT INTO objects (" STRATA_PG_OBJECT_COLUMNS(
-        "") ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+        "") ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
             " ON CONFLICT (bucket, key) DO UPDATE SET size = excluded.size,"
             " etag = excluded.etag, content_type = excluded.content_type,"
             " user_metadata = excluded.user_metadata,"
@@ -43,7 +41,7 @@ constexpr std::string_view kUpsertObject =
             " checksum_algorithm = excluded.checksum_algorithm,"
             " checksum_value = excluded.checksum_value,"
             " checksum_type = excluded.checksum_type, part_sizes = excluded.part_sizes,"
-            " tags = excluded.tags";
+            " tags = excluded.tags, version_id = excluded.version_id";
 constexpr std::string_view kDeleteObject = "DELETE FROM objects WHERE bucket = $1 AND key = $2";
 // Listing seeks: ranges of the (bucket, key) primary key, in key order.
 constexpr std::string_view kSeekInclusive =
@@ -52,12 +50,11 @@ constexpr std::string_view kSeekInclusive =
 constexpr std::string_view kSeekExclusive =
     "SELECT " STRATA_PG_OBJECT_COLUMNS("") " FROM objects WHERE bucket = $1 AND key > $2"
                                            " ORDER BY key LIMIT $3";
-#undef STRATA_PG_OBJECT_COLUMNS
-
 constexpr int64_t kFirstBatch = 16;
 constexpr int64_t kMaxBatch = 256;
 
-// Reads the object columns of `row`.
+}  // namespace
+
 common::Result<ObjectRecord> ReadObject(const Rows& rows, int row, OnBadMetadata on_bad_metadata) {
   ObjectRecord record;
   record.bucket = rows.Bytes(row, 0);
@@ -77,10 +74,9 @@ common::Result<ObjectRecord> ReadObject(const Rows& rows, int row, OnBadMetadata
                                                            .part_sizes = rows.Bytes(row, 14),
                                                            .tags = rows.Bytes(row, 15)},
                                                           on_bad_metadata, record));
+  record.version_id = rows.Bytes(row, 16);
   return record;
 }
-
-}  // namespace
 
 common::Status CheckBucketExists(Connection& connection, std::string_view name) {
   STRATA_ASSIGN_OR_RETURN(Rows rows, connection.Query(kBucketExists, Params().Text(name)));
@@ -100,6 +96,8 @@ common::Result<ObjectLookup> LookupObject(Connection& connection, std::string_vi
   ObjectLookup lookup;
   if (rows.empty()) return lookup;
   lookup.bucket_exists = true;
+  STRATA_ASSIGN_OR_RETURN(lookup.versioning,
+                          meta::internal::ParseVersioning(bucket, rows.Bytes(0, kObjectColumns)));
   if (rows.IsNull(0, 0)) return lookup;
   STRATA_ASSIGN_OR_RETURN(ObjectRecord record, ReadObject(rows, 0, on_bad_metadata));
   lookup.object = std::move(record);
@@ -109,14 +107,37 @@ common::Result<ObjectLookup> LookupObject(Connection& connection, std::string_vi
 common::Result<MetaStore::PutResult> WriteObject(Connection& connection, const ObjectRecord& object,
                                                  const meta::internal::EncodedObject& encoded,
                                                  const WriteCondition& condition,
-                                                 std::optional<ObjectRecord> current,
+                                                 ObjectLookup lookup,
                                                  const std::vector<ChunkInfo>& written_chunks,
                                                  int64_t now_ms) {
-  STRATA_RETURN_IF_ERROR(meta::internal::CheckCondition(condition, current));
+  // Only the current object counts: a key whose latest version is a delete
+  // marker has none.
+  STRATA_RETURN_IF_ERROR(meta::internal::CheckCondition(condition, lookup.object));
+  std::optional<std::string> current_id;
+  if (lookup.object) current_id = lookup.object->version_id;
+  STRATA_ASSIGN_OR_RETURN(
+      meta::internal::VersionPlan plan,
+      meta::internal::PlanPut(lookup.versioning, object.version_id, current_id));
+  if (lookup.versioning == Versioning::kEnabled) {
+    STRATA_ASSIGN_OR_RETURN(
+        bool taken, VersionIdExists(connection, object.bucket, object.key, plan.version_id));
+    if (taken) return meta::internal::VersionIdInUse(object.key, plan.version_id);
+  }
+  // The version dropped for good (at most one). Its references are dropped
+  // by ReplaceReferences after the new ones are added, so a chunk both use
+  // never passes through 0.
+  std::optional<ObjectRecord> replaced;
+  if (plan.replace_current) replaced = std::move(lookup.object);
+  if (plan.remove_null_version) {
+    STRATA_ASSIGN_OR_RETURN(replaced, TakeVersion(connection, object.bucket, object.key, ""));
+  }
+  if (plan.archive_current) {
+    STRATA_RETURN_IF_ERROR(ArchiveCurrent(connection, object.bucket, object.key).status());
+  }
   STRATA_ASSIGN_OR_RETURN(
       meta::internal::ReplacedReferences references,
       ReplaceReferences(connection, object.manifest, encoded.manifest,
-                        current ? &current->manifest : nullptr, written_chunks, now_ms));
+                        replaced ? &replaced->manifest : nullptr, written_chunks, now_ms));
   Params params;
   params.Text(object.bucket)
       .Text(object.key)
@@ -137,10 +158,12 @@ common::Result<MetaStore::PutResult> WriteObject(Connection& connection, const O
       .Text(object.checksum.value)
       .Text(object.checksum.type)
       .Text(encoded.part_sizes)
-      .Text(encoded.tags);
+      .Text(encoded.tags)
+      .Text(plan.version_id);
   STRATA_RETURN_IF_ERROR(connection.Execute(kUpsertObject, params).status());
-  return MetaStore::PutResult{.replaced = std::move(current),
-                              .unused_chunks = std::move(references.unused_chunks)};
+  return MetaStore::PutResult{.replaced = std::move(replaced),
+                              .unused_chunks = std::move(references.unused_chunks),
+                              .version_id = std::move(plan.version_id)};
 }
 
 common::Result<std::optional<ObjectRecord>> RemoveObject(Connection& connection,

@@ -4,28 +4,30 @@
 
 #include "meta/internal/record_checks.h"
 #include "meta/internal/store_errors.h"
+#include "meta/internal/version_rules.h"
 #include "meta/metadata_json.h"
 #include "meta/sqlite/internal/chunk_refs.h"
+#include "meta/sqlite/internal/version_rows.h"
 
 namespace strata::meta::sqlite::internal {
 namespace {
 
 using meta::internal::OnBadMetadata;
 
-#define STRATA_OBJECT_COLUMNS                                                                 \
-  "bucket, key, size, etag, content_type, user_metadata, system_metadata, last_modified_ms, " \
-  "storage_class, manifest, inline_data, checksum_algorithm, checksum_value, checksum_type, " \
-  "part_sizes, tags"
+#define STRATA_OBJECT_COLUMNS STRATA_SQLITE_OBJECT_COLUMNS
 
 constexpr std::string_view kBucketExists = "SELECT 1 FROM buckets WHERE name = ?1";
-constexpr std::string_view kAnyObject = "SELECT 1 FROM objects WHERE bucket = ?1 LIMIT 1";
+// Versions count too: DeleteBucket refuses while any remains (meta_store.h).
+constexpr std::string_view kAnyObject =
+    "SELECT 1 FROM objects WHERE bucket = ?1"
+    " UNION ALL SELECT 1 FROM object_versions WHERE bucket = ?1 LIMIT 1";
 constexpr std::string_view kSelectObject =
     "SELECT " STRATA_OBJECT_COLUMNS " FROM objects WHERE bucket = ?1 AND key = ?2";
 // Insert-or-replace in place (not INSERT OR REPLACE, which deletes the row
 // first and would fire ON DELETE actions of future child tables).
 constexpr std::string_view kUpsertObject =
     "INSERT INTO objects (" STRATA_OBJECT_COLUMNS
-    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
     " ON CONFLICT (bucket, key) DO UPDATE SET size = excluded.size, etag = excluded.etag,"
     " content_type = excluded.content_type, user_metadata = excluded.user_metadata,"
     " system_metadata = excluded.system_metadata,"
@@ -33,7 +35,7 @@ constexpr std::string_view kUpsertObject =
     " manifest = excluded.manifest, inline_data = excluded.inline_data,"
     " checksum_algorithm = excluded.checksum_algorithm,"
     " checksum_value = excluded.checksum_value, checksum_type = excluded.checksum_type,"
-    " part_sizes = excluded.part_sizes, tags = excluded.tags";
+    " part_sizes = excluded.part_sizes, tags = excluded.tags, version_id = excluded.version_id";
 constexpr std::string_view kDeleteObject = "DELETE FROM objects WHERE bucket = ?1 AND key = ?2";
 // Listing seeks: both walk the (bucket, key) primary-key index from the bound,
 // in key order, with no sort step; rows are produced lazily as stepped.
@@ -45,8 +47,9 @@ constexpr std::string_view kSeekExclusive = "SELECT " STRATA_OBJECT_COLUMNS
                                             " ORDER BY key";
 #undef STRATA_OBJECT_COLUMNS
 
-// Reads a row selected with STRATA_OBJECT_COLUMNS.
-common::Result<ObjectRecord> ReadObject(const Statement& row, OnBadMetadata on_bad_metadata) {
+}  // namespace
+
+common::Result<ObjectRecord> ReadObjectRow(const Statement& row, OnBadMetadata on_bad_metadata) {
   ObjectRecord record;
   record.bucket = row.ColumnText(0);
   record.key = row.ColumnText(1);
@@ -56,6 +59,7 @@ common::Result<ObjectRecord> ReadObject(const Statement& row, OnBadMetadata on_b
   record.last_modified_ms = row.ColumnInt(7);
   record.storage_class = row.ColumnText(8);
   record.inline_data = row.ColumnBlob(10);  // NULL reads as ""
+  record.version_id = row.ColumnText(16);
   record.checksum = {.algorithm = std::string(row.ColumnText(11)),
                      .value = std::string(row.ColumnText(12)),
                      .type = std::string(row.ColumnText(13))};
@@ -67,8 +71,6 @@ common::Result<ObjectRecord> ReadObject(const Statement& row, OnBadMetadata on_b
                                                           on_bad_metadata, record));
   return record;
 }
-
-}  // namespace
 
 common::Status CheckBucketExists(Connection& connection, std::string_view name) {
   STRATA_ASSIGN_OR_RETURN(Statement select, connection.Prepare(kBucketExists));
@@ -93,7 +95,7 @@ common::Result<std::optional<ObjectRecord>> FindObject(Connection& connection,
   select.Bind(2, key);
   STRATA_ASSIGN_OR_RETURN(bool found, select.Step());
   if (!found) return std::optional<ObjectRecord>();
-  STRATA_ASSIGN_OR_RETURN(ObjectRecord record, ReadObject(select, on_bad_metadata));
+  STRATA_ASSIGN_OR_RETURN(ObjectRecord record, ReadObjectRow(select, on_bad_metadata));
   return std::optional<ObjectRecord>(std::move(record));
 }
 
@@ -102,13 +104,37 @@ common::Result<MetaStore::PutResult> WriteObject(Connection& connection, const O
                                                  const WriteCondition& condition,
                                                  const std::vector<ChunkInfo>& written_chunks,
                                                  int64_t now_ms) {
-  STRATA_ASSIGN_OR_RETURN(std::optional<ObjectRecord> replaced,
+  STRATA_ASSIGN_OR_RETURN(Versioning versioning, ReadVersioning(connection, object.bucket));
+  STRATA_ASSIGN_OR_RETURN(std::optional<ObjectRecord> current,
                           FindObject(connection, object.bucket, object.key, OnBadMetadata::kDrop));
-  STRATA_RETURN_IF_ERROR(meta::internal::CheckCondition(condition, replaced));
-  STRATA_ASSIGN_OR_RETURN(
-      meta::internal::ReplacedReferences references,
-      ReplaceReferences(connection, object.manifest, encoded.manifest,
-                        replaced ? &replaced->manifest : nullptr, written_chunks, now_ms));
+  // Only the current object counts: a key whose latest version is a delete
+  // marker has none.
+  STRATA_RETURN_IF_ERROR(meta::internal::CheckCondition(condition, current));
+  std::optional<std::string> current_id;
+  if (current) current_id = current->version_id;
+  STRATA_ASSIGN_OR_RETURN(meta::internal::VersionPlan plan,
+                          meta::internal::PlanPut(versioning, object.version_id, current_id));
+  if (versioning == Versioning::kEnabled) {
+    STRATA_ASSIGN_OR_RETURN(
+        bool taken, VersionIdExists(connection, object.bucket, object.key, plan.version_id));
+    if (taken) return meta::internal::VersionIdInUse(object.key, plan.version_id);
+  }
+  // The new references are added before any are dropped (here for a
+  // replaced current object, below for a replaced null version), so a chunk
+  // both use never passes through 0.
+  STRATA_ASSIGN_OR_RETURN(meta::internal::ReplacedReferences references,
+                          ReplaceReferences(connection, object.manifest, encoded.manifest,
+                                            plan.replace_current ? &current->manifest : nullptr,
+                                            written_chunks, now_ms));
+  if (plan.archive_current) {
+    STRATA_RETURN_IF_ERROR(ArchiveCurrent(connection, object.bucket, object.key));
+  }
+  std::optional<ObjectRecord> replaced;
+  if (plan.replace_current) replaced = std::move(current);
+  if (plan.remove_null_version) {
+    STRATA_ASSIGN_OR_RETURN(replaced,
+                            RemoveVersion(connection, object.bucket, object.key, "", now_ms));
+  }
   STRATA_ASSIGN_OR_RETURN(Statement upsert, connection.Prepare(kUpsertObject));
   upsert.Bind(1, object.bucket);
   upsert.Bind(2, object.key);
@@ -130,9 +156,11 @@ common::Result<MetaStore::PutResult> WriteObject(Connection& connection, const O
   upsert.Bind(14, object.checksum.type);
   upsert.Bind(15, encoded.part_sizes);
   upsert.Bind(16, encoded.tags);
+  upsert.Bind(17, plan.version_id);
   STRATA_RETURN_IF_ERROR(upsert.Run());
   return MetaStore::PutResult{.replaced = std::move(replaced),
-                              .unused_chunks = std::move(references.unused_chunks)};
+                              .unused_chunks = std::move(references.unused_chunks),
+                              .version_id = std::move(plan.version_id)};
 }
 
 common::Result<std::optional<ObjectRecord>> RemoveObject(Connection& connection,
@@ -170,7 +198,7 @@ common::Result<bool> ObjectListCursor::Next() {
 std::string_view ObjectListCursor::key() const { return scan_->ColumnText(1); }
 
 common::Result<ObjectRecord> ObjectListCursor::Record() {
-  return ReadObject(*scan_, OnBadMetadata::kFail);
+  return ReadObjectRow(*scan_, OnBadMetadata::kFail);
 }
 
 }  // namespace strata::meta::sqlite::internal

@@ -17,12 +17,26 @@
 #include "meta/meta_store.h"
 #include "meta/sqlite/internal/connection.h"
 
+// The columns an object record is read from, in ReadObjectRow's order. The
+// objects and object_versions tables both have them (0008_versioning.sql).
+#define STRATA_SQLITE_OBJECT_COLUMNS                                                          \
+  "bucket, key, size, etag, content_type, user_metadata, system_metadata, last_modified_ms, " \
+  "storage_class, manifest, inline_data, checksum_algorithm, checksum_value, checksum_type, " \
+  "part_sizes, tags, version_id"
+
 namespace strata::meta::sqlite::internal {
+
+// The record in the current row of `row`, selected with
+// STRATA_SQLITE_OBJECT_COLUMNS first (delete_marker and is_latest are left to
+// the caller). kCorruption as meta::internal::DecodeObjectJson.
+common::Result<ObjectRecord> ReadObjectRow(const Statement& row,
+                                           meta::internal::OnBadMetadata on_bad_metadata);
 
 // OK when bucket `name` exists, else kNoSuchBucket. Any connection.
 common::Status CheckBucketExists(Connection& connection, std::string_view name);
 
-// Whether bucket `name` holds any object. Any connection.
+// Whether bucket `name` holds any object, non-current version or delete
+// marker. Any connection.
 common::Result<bool> BucketHasObjects(Connection& connection, std::string_view name);
 
 // The object at (bucket, key), or nullopt. Any connection.
@@ -30,14 +44,18 @@ common::Result<std::optional<ObjectRecord>> FindObject(
     Connection& connection, std::string_view bucket, std::string_view key,
     meta::internal::OnBadMetadata on_bad_metadata);
 
-// PutObject's write (meta_store.h): checks `condition` against the current
-// row (kPreconditionFailed), moves chunk counts from the replaced row's
-// manifest to object.manifest (meta::internal::ReplaceReferences:
-// kUnavailable, kInvalidArgument), and inserts or replaces the row. `encoded` is
+// PutObject's write (meta_store.h): reads the bucket's versioning
+// (kNoSuchBucket), checks `condition` against the current row
+// (kPreconditionFailed), applies meta::internal::PlanPut (kInvalidArgument
+// for a bad or taken version id): the current row is archived to
+// object_versions or replaced, a replaced null version removed; moves chunk
+// counts to object.manifest from whatever was replaced
+// (meta::internal::ReplaceReferences: kUnavailable, kInvalidArgument), and
+// inserts or replaces the row. `encoded` is
 // meta::internal::EncodeObject(object, written_chunks), made before taking the
 // write lock (nothing in it needs it). On failure rows may have changed: the
 // caller must roll back.
-// REQUIRES: inside a write transaction on `connection`; the bucket exists.
+// REQUIRES: inside a write transaction on `connection`.
 common::Result<MetaStore::PutResult> WriteObject(Connection& connection, const ObjectRecord& object,
                                                  const meta::internal::EncodedObject& encoded,
                                                  const WriteCondition& condition,
