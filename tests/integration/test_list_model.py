@@ -119,6 +119,12 @@ def upload_keys(server, bucket, keys, workers=16):
                 conn.request("PUT", path, body=b"", headers={"Content-Length": "0"})
                 resp = conn.getresponse()
                 body = resp.read()
+                # 503 is S3's "retry later", which every SDK retries: on
+                # PostgreSQL, 16 writers of neighbouring new keys can exhaust
+                # the store's serialization retries on a starved machine.
+                if resp.status == 503 and attempt < 2:
+                    time.sleep(0.5 * (attempt + 1))
+                    continue
                 assert resp.status == 200, f"PUT {key!r}: {resp.status} {body[:300]!r}"
                 return
             except (http.client.HTTPException, ConnectionError):
