@@ -42,6 +42,12 @@ class WritableFile {
 
   // Appends all of data. kUnavailable on I/O error.
   virtual common::Status Append(std::span<const uint8_t> data) = 0;
+  // Appends the pieces in order, as one call where the file allows it
+  // (writev). The default appends them one by one.
+  virtual common::Status AppendV(std::span<const std::span<const uint8_t>> pieces) {
+    for (const auto& piece : pieces) STRATA_RETURN_IF_ERROR(Append(piece));
+    return common::Status::Ok();
+  }
   // fdatasync: the bytes appended so far survive a power cut. The file's
   // name survives only once its directory is synced (Drive::SyncDir).
   // kUnavailable on I/O error.

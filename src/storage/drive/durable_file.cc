@@ -89,6 +89,12 @@ common::Status DurableFileWriter::Append(std::span<const uint8_t> data) {
   return common::Status::Ok();
 }
 
+common::Status DurableFileWriter::AppendV(std::span<const std::span<const uint8_t>> pieces) {
+  STRATA_RETURN_IF_ERROR(file_->AppendV(pieces));
+  for (const auto& piece : pieces) size_ += piece.size();
+  return common::Status::Ok();
+}
+
 common::Status DurableFileWriter::Commit(const std::filesystem::path& final_name) {
   // Data first: once renamed, the file is visible under its final name, so
   // its bytes must already be on the disk.

@@ -35,6 +35,7 @@ class DurableFileWriter {
   // kUnavailable on I/O error.
   common::Status Append(std::span<const char> data);
   common::Status Append(std::span<const uint8_t> data);
+  common::Status AppendV(std::span<const std::span<const uint8_t>> pieces);
   // fdatasync, close, rename to final_name (creating its directory, not
   // durably: callers that may create it make it durable first, see
   // CreateDirectoriesDurably), fsync the directory. After success the file

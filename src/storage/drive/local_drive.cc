@@ -2,10 +2,14 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <system_error>
+#include <vector>
 
 #include "storage/drive/durable_file.h"
 
@@ -30,6 +34,31 @@ class LocalWritableFile final : public WritableFile {
       }
       p += n;
       left -= static_cast<size_t>(n);
+    }
+    return common::Status::Ok();
+  }
+
+  common::Status AppendV(std::span<const std::span<const uint8_t>> pieces) override {
+    std::vector<iovec> iov;
+    iov.reserve(pieces.size());
+    for (const auto& piece : pieces) {
+      if (!piece.empty()) iov.push_back({const_cast<uint8_t*>(piece.data()), piece.size()});
+    }
+    size_t first = 0;
+    while (first < iov.size()) {
+      const int count = static_cast<int>(std::min<size_t>(iov.size() - first, IOV_MAX));
+      ssize_t n = ::writev(fd_, &iov[first], count);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return IoError("write", path_, errno);
+      }
+      // Skip what was written; a partial write resumes mid-piece.
+      size_t left = static_cast<size_t>(n);
+      while (first < iov.size() && left >= iov[first].iov_len) left -= iov[first++].iov_len;
+      if (left > 0) {
+        iov[first].iov_base = static_cast<uint8_t*>(iov[first].iov_base) + left;
+        iov[first].iov_len -= left;
+      }
     }
     return common::Status::Ok();
   }

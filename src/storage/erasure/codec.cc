@@ -75,6 +75,16 @@ common::Status ErasureCodec::Encode(std::span<const uint8_t> chunk,
   return common::Status::Ok();
 }
 
+common::Status ErasureCodec::EncodeParity(std::span<const uint8_t* const> data,
+                                          std::span<uint8_t* const> parity,
+                                          size_t shard_bytes) const {
+  STRATA_RETURN_IF_ERROR(CheckIsalLength(shard_bytes));
+  if (m_ == 0 || shard_bytes == 0) return common::Status::Ok();
+  ec_encode_data(static_cast<int>(shard_bytes), k_, m_, const_cast<uint8_t*>(encode_tables_.data()),
+                 const_cast<uint8_t**>(data.data()), const_cast<uint8_t**>(parity.data()));
+  return common::Status::Ok();
+}
+
 common::Status ErasureCodec::Reconstruct(
     std::vector<std::optional<std::vector<uint8_t>>>& shards) const {
   const int n = total_shards();

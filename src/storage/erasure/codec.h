@@ -55,6 +55,12 @@ class ErasureCodec {
   common::Status Encode(std::span<const uint8_t> chunk,
                         std::vector<std::vector<uint8_t>>& shards) const;
 
+  // Writes the M parity shards of shard_bytes each from the K data shards,
+  // all caller-owned (no copy, no zero-fill). REQUIRES: data.size() == K,
+  // parity.size() == M.
+  common::Status EncodeParity(std::span<const uint8_t* const> data,
+                              std::span<uint8_t* const> parity, size_t shard_bytes) const;
+
   // Rebuilds every missing shard (nullopt) in place from the present ones;
   // present shards are not modified. The caller must already have verified
   // the present shards (block checksums): with exactly K present, corruption

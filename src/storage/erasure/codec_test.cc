@@ -112,6 +112,24 @@ TEST(ErasureCodecTest, EncodeIsSystematicAndZeroPadded) {
   }
 }
 
+TEST(ErasureCodecTest, EncodeParityOverCallerBuffersMatchesEncode) {
+  for (auto [k, m] : {std::pair{4, 2}, {2, 1}, {8, 4}, {3, 2}}) {
+    ErasureCodec codec = MakeCodec(k, m);
+    for (size_t size : kSizes) {
+      SCOPED_TRACE(std::to_string(k) + "+" + std::to_string(m) + " size " + std::to_string(size));
+      const Shards expected = EncodeOrDie(codec, RandomBytes(size, static_cast<uint32_t>(size)));
+      const size_t shard_bytes = codec.ShardSize(size);
+      std::vector<const uint8_t*> data;
+      for (int i = 0; i < k; ++i) data.push_back(expected[i].data());
+      Shards parity(m, std::vector<uint8_t>(shard_bytes, 0xAB));  // stale bytes are overwritten
+      std::vector<uint8_t*> parity_ptrs;
+      for (auto& p : parity) parity_ptrs.push_back(p.data());
+      ASSERT_TRUE(codec.EncodeParity(data, parity_ptrs, shard_bytes).ok());
+      for (int i = 0; i < m; ++i) EXPECT_EQ(parity[i], expected[k + i]) << "parity " << i;
+    }
+  }
+}
+
 TEST(ErasureCodecTest, EncodeReusesAndResizesOutput) {
   ErasureCodec codec = MakeCodec(4, 2);
   Shards shards(9, std::vector<uint8_t>(5000, 0xAB));  // wrong count, stale bytes
