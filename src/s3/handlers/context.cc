@@ -1,5 +1,8 @@
 #include "s3/handlers/context.h"
 
+#include <algorithm>
+#include <charconv>
+
 #include "common/hash.h"
 #include "service/content_md5.h"
 
@@ -35,6 +38,15 @@ common::Status CheckContentMd5(const RequestContext& ctx, std::string_view body)
   if (header == nullptr) return common::Status::Ok();
   STRATA_ASSIGN_OR_RETURN(std::string expected, service::DecodeContentMd5(*header));
   return service::MatchContentMd5(expected, common::Md5(body));
+}
+
+int MaxKeysParam(const http::QueryParams& query) {
+  constexpr int64_t kMaxKeysLimit = 1000;
+  const std::string* v = http::FindParam(query, "max-keys");
+  if (!v) return kMaxKeysLimit;
+  int64_t n = kMaxKeysLimit;
+  std::from_chars(v->data(), v->data() + v->size(), n);
+  return static_cast<int>(std::clamp<int64_t>(n, 0, kMaxKeysLimit));
 }
 
 std::string OwnerId(std::string_view user) { return common::Sha256Hex(user); }

@@ -53,6 +53,10 @@ common::Status ReplyXml(RequestContext& ctx, std::string xml, int status = 200,
 // A query parameter's decoded value; "" when absent.
 std::string QueryParam(const http::QueryParams& query, std::string_view name);
 
+// max-keys of a listing: default and ceiling 1000. ParseEndpoint has already
+// rejected values that are not non-negative integers.
+int MaxKeysParam(const http::QueryParams& query);
+
 // Reads a small XML request body, failing past max_bytes, and checks it
 // against the request's Content-MD5 when it has one (CheckContentMd5).
 common::Result<std::string> ReadXmlBody(RequestContext& ctx, size_t max_bytes = 4 << 20);

@@ -1,7 +1,6 @@
 #include "s3/handlers/list_handlers.h"
 
 #include <algorithm>
-#include <charconv>
 
 #include "common/hex.h"
 #include "s3/xml/list_objects.h"
@@ -11,18 +10,6 @@ namespace {
 
 using common::Code;
 using common::Error;
-
-constexpr int kMaxKeysLimit = 1000;
-
-// max-keys: default and ceiling 1000. ParseEndpoint has already rejected
-// values that are not non-negative integers.
-int MaxKeys(const http::QueryParams& query) {
-  const std::string* v = http::FindParam(query, "max-keys");
-  if (!v) return kMaxKeysLimit;
-  int64_t n = kMaxKeysLimit;
-  std::from_chars(v->data(), v->data() + v->size(), n);
-  return static_cast<int>(std::clamp<int64_t>(n, 0, kMaxKeysLimit));
-}
 
 // Continuation tokens are opaque to clients: the last entry of the previous
 // page, base64-encoded behind a version tag so the format can change.
@@ -44,7 +31,7 @@ meta::ListQuery BaseQuery(const http::QueryParams& params) {
   meta::ListQuery query;
   query.prefix = QueryParam(params, "prefix");
   query.delimiter = QueryParam(params, "delimiter");
-  query.max_keys = MaxKeys(params);
+  query.max_keys = MaxKeysParam(params);
   return query;
 }
 

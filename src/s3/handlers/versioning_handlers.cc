@@ -1,8 +1,5 @@
 #include "s3/handlers/versioning_handlers.h"
 
-#include <algorithm>
-#include <charconv>
-
 #include "s3/xml/list_versions.h"
 #include "s3/xml/versioning.h"
 #include "service/version_id.h"
@@ -12,17 +9,6 @@ namespace {
 
 using common::Code;
 using common::Error;
-
-constexpr int kMaxKeysLimit = 1000;
-
-// ParseEndpoint has rejected values that are not non-negative integers.
-int MaxKeys(const http::QueryParams& query) {
-  const std::string* v = http::FindParam(query, "max-keys");
-  if (!v) return kMaxKeysLimit;
-  int64_t n = kMaxKeysLimit;
-  std::from_chars(v->data(), v->data() + v->size(), n);
-  return static_cast<int>(std::clamp<int64_t>(n, 0, kMaxKeysLimit));
-}
 
 std::string_view StatusName(meta::Versioning versioning) {
   switch (versioning) {
@@ -69,7 +55,7 @@ common::Status HandleListObjectVersions(RequestContext& ctx, Services& services,
   query.delimiter = QueryParam(ctx.query, "delimiter");
   query.key_marker = QueryParam(ctx.query, "key-marker");
   query.version_id_marker = QueryParam(ctx.query, "version-id-marker");
-  query.max_keys = MaxKeys(ctx.query);
+  query.max_keys = MaxKeysParam(ctx.query);
   if (!query.version_id_marker.empty() && !service::IsValidVersionId(query.version_id_marker)) {
     return Error(Code::kInvalidArgument, "Invalid version id specified");
   }

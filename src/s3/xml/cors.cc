@@ -9,13 +9,6 @@
 namespace strata::s3::xml {
 namespace {
 
-using common::Code;
-using common::Error;
-
-common::Status Malformed(std::string message) {
-  return Error(Code::kMalformedXml, std::move(message));
-}
-
 common::Result<int64_t> ParseMaxAge(std::string_view text) {
   text = TrimXmlSpace(text);
   int64_t value = 0;

@@ -8,13 +8,6 @@
 namespace strata::s3::xml {
 namespace {
 
-using common::Code;
-using common::Error;
-
-common::Status Malformed(std::string message) {
-  return Error(Code::kMalformedXml, std::move(message));
-}
-
 common::Result<std::pair<std::string, std::string>> ParseTag(pugi::xml_node tag) {
   STRATA_RETURN_IF_ERROR(OnlyElements(tag));
   std::optional<std::string> key;

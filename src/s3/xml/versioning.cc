@@ -6,16 +6,6 @@
 #include "s3/xml/internal/xml_reader.h"
 
 namespace strata::s3::xml {
-namespace {
-
-using common::Code;
-using common::Error;
-
-common::Status Malformed(std::string message) {
-  return Error(Code::kMalformedXml, std::move(message));
-}
-
-}  // namespace
 
 common::Result<VersioningConfiguration> ParseVersioningConfiguration(std::string_view body) {
   pugi::xml_document doc;

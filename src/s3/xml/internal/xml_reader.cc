@@ -5,6 +5,10 @@ namespace strata::s3::xml {
 using common::Code;
 using common::Error;
 
+common::Status Malformed(std::string message) {
+  return Error(Code::kMalformedXml, std::move(message));
+}
+
 common::Result<pugi::xml_node> ParseRoot(std::string_view body, pugi::xml_document& doc,
                                          std::string_view root_name) {
   // parse_doctype only so that a DOCTYPE becomes visible and can be refused;

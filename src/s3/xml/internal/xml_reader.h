@@ -24,6 +24,10 @@ namespace strata::s3::xml {
 common::Result<pugi::xml_node> ParseRoot(std::string_view body, pugi::xml_document& doc,
                                          std::string_view root_name);
 
+// kMalformedXml with `message`: how every request-body reader reports a
+// document it cannot accept.
+common::Status Malformed(std::string message);
+
 // The element name without a namespace prefix ("s3:Key" -> "Key").
 std::string_view LocalName(pugi::xml_node node);
 
