@@ -223,7 +223,15 @@ TEST_F(ErasureChunkStoreFaultTest, DrivesFailingAtEveryStepOfAShardWrite) {
     for (int d = 0; d <= kM; ++d) drives_[d]->FailAfter(n);
     written = TryPut(data);
     if (written.ok()) {
-      EXPECT_TRUE(got_through(kM + 1)) << "acknowledged below the quorum";
+      // Acknowledged: at least K shards are durable, so at most M of the
+      // failing drives failed. Not necessarily none: the drives need not
+      // fail at the same step, since one may have to create a location's
+      // prefix directory that an earlier write left on another.
+      int failed = 0;
+      for (int d = 0; d <= kM; ++d) failed += store_->DriveStatuses()[d].errors != 0 ? 1 : 0;
+      EXPECT_LE(failed, kM) << "acknowledged below the quorum";
+      ClearFaults();
+      ExpectReads(*written, data);
       continue;
     }
     EXPECT_EQ(written.status().code(), common::Code::kUnavailable);
@@ -276,8 +284,9 @@ TEST_F(ErasureChunkStoreFaultTest, ReadsRebuildWhenUpToMDrivesReturnErrors) {
     for (int shard : c.failing_shards) DriveOfShard(chunk, shard).SetFailReads(true);
     ExpectReads(chunk, data);
     EXPECT_EQ(store_->reconstructions(), c.rebuilt ? 1u : 0u);
-    EXPECT_EQ(degraded_,
-              c.rebuilt ? std::vector<std::string>{chunk.location} : std::vector<std::string>{});
+    // Every lost shard is on a drive the error took offline: nothing to heal
+    // onto, so nothing is queued.
+    EXPECT_EQ(degraded_, std::vector<std::string>{});
     EXPECT_EQ(store_->corruptions_found(), 0u) << "an error is not corruption";
     // A drive that errored is offline; parity drives a read did not need
     // were never asked.

@@ -308,7 +308,17 @@ TEST_F(ErasureChunkStoreTest, RangeReadsAtBlockAndShardBoundaries) {
   // The same ranges through the rebuild path.
   fs::remove(ShardFile(chunk, 2));
   check_all();
-  EXPECT_GT(store_->reconstructions(), 0u);
+  const uint64_t one_lost = store_->reconstructions();
+  EXPECT_GT(one_lost, 0u);
+  // A range that stays off the lost shard is read directly.
+  ASSERT_EQ(Read(chunk, 10, 2 * shard - 20), data.substr(10, 2 * shard - 20));
+  ASSERT_EQ(Read(chunk, 3 * shard + 5, 100), data.substr(3 * shard + 5, 100));
+  EXPECT_EQ(store_->reconstructions(), one_lost);
+  // Two data shards lost: each range decodes its slice from the two left
+  // and both parity shards.
+  fs::remove(ShardFile(chunk, 0));
+  check_all();
+  EXPECT_GT(store_->reconstructions(), one_lost);
 }
 
 TEST_F(ErasureChunkStoreTest, RejectsBadArguments) {
@@ -492,13 +502,21 @@ TEST_F(ErasureChunkStoreTest, ReadsTreatABrokenDriveAsMissing) {
   const size_t broken = DriveOf(chunk, 0);
   BreakDrive(broken);
   EXPECT_EQ(Read(chunk, 0, data.size()), data);
-  EXPECT_EQ(degraded.size(), 1u);
+  EXPECT_EQ(store_->reconstructions(), 1u);
+  // Not reported for healing: the only lost shard is on an offline drive, so
+  // a heal could only read and rebuild in vain (every read would queue it).
+  EXPECT_TRUE(degraded.empty());
   EXPECT_FALSE(store_->DriveStatuses()[broken].online);
   EXPECT_EQ(store_->corruptions_found(), 0u);
   // Heal cannot write there while it is offline: the shard stays missing.
   auto healed = store_->Heal(chunk);
   ASSERT_TRUE(healed.ok()) << healed.status().ToString();
   EXPECT_EQ(*healed, (HealResult{6, 1, 0, 0}));
+  // A shard file lost on a drive in service is reported: it can be written.
+  fs::remove(ShardFile(chunk, 1));
+  EXPECT_EQ(Read(chunk, 0, data.size()), data);
+  ASSERT_EQ(degraded.size(), 1u);
+  EXPECT_EQ(degraded[0], chunk);
 }
 
 TEST_F(ErasureChunkStoreTest, StrayFileInPlaceOfALocationIsNotADriveFailure) {

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <string>
+#include <utility>
 
 namespace strata::storage {
 
@@ -51,24 +53,31 @@ ManifestSource::~ManifestSource() {
   if (ahead_.valid()) ahead_.wait();
 }
 
-ManifestSource::Loaded ManifestSource::Load(const Piece& piece) const {
-  std::vector<uint8_t> bytes(piece.length);
-  STRATA_RETURN_IF_ERROR(
-      chunks_.ReadRange(manifest_[piece.entry].chunk, piece.chunk_offset, bytes));
-  return bytes;
+ManifestSource::Loaded ManifestSource::Load(const Piece& piece, Bytes buffer) const {
+  if (buffer.capacity < piece.length) {
+    buffer = Bytes{std::make_unique_for_overwrite<uint8_t[]>(piece.length), 0, piece.length};
+  }
+  buffer.size = piece.length;
+  STRATA_RETURN_IF_ERROR(chunks_.ReadRange(manifest_[piece.entry].chunk, piece.chunk_offset,
+                                           std::span<uint8_t>(buffer.data.get(), buffer.size)));
+  return buffer;
 }
 
 common::Status ManifestSource::Advance() {
-  Loaded loaded = ahead_.valid() ? ahead_.get() : Load(pieces_[next_piece_]);
+  Loaded loaded =
+      ahead_.valid() ? ahead_.get() : Load(pieces_[next_piece_], std::exchange(spare_, {}));
   if (!loaded.ok()) return loaded.status();
-  current_ = std::move(*loaded);
+  spare_ = std::exchange(current_, std::move(*loaded));
   current_read_ = 0;
   ++next_piece_;
   if (next_piece_ < pieces_.size()) {
     // async|deferred: a thread when one can be started, else the read runs
     // at get(); either way no exception escapes.
-    ahead_ = std::async(std::launch::async | std::launch::deferred,
-                        [this, piece = pieces_[next_piece_]] { return Load(piece); });
+    ahead_ = std::async(
+        std::launch::async | std::launch::deferred,
+        [this, piece = pieces_[next_piece_], buffer = std::exchange(spare_, {})]() mutable {
+          return Load(piece, std::move(buffer));
+        });
   }
   return common::Status::Ok();
 }
@@ -76,15 +85,15 @@ common::Status ManifestSource::Advance() {
 common::Result<size_t> ManifestSource::Read(std::span<char> out) {
   if (!error_.ok()) return error_;
   if (out.empty()) return size_t{0};
-  if (current_read_ == current_.size()) {
+  if (current_read_ == current_.size) {
     if (next_piece_ >= pieces_.size()) return size_t{0};
     if (common::Status status = Advance(); !status.ok()) {
       error_ = status;
       return status;
     }
   }
-  const size_t n = std::min(out.size(), current_.size() - current_read_);
-  std::memcpy(out.data(), current_.data() + current_read_, n);
+  const size_t n = std::min(out.size(), current_.size - current_read_);
+  std::memcpy(out.data(), current_.data.get() + current_read_, n);
   current_read_ += n;
   return n;
 }

@@ -40,12 +40,23 @@ class ManifestSource : public common::ByteSource {
     uint64_t chunk_offset = 0;
     uint64_t length = 0;
   };
-  using Loaded = common::Result<std::vector<uint8_t>>;
+  // A piece's bytes. Not a vector: a chunk is up to 4 MiB, and zero-filling
+  // it before the read overwrites every byte cost a GET a pass over memory.
+  // Two of these per source are recycled piece after piece (the current one
+  // and the read-ahead), so a long GET faults its buffers in once, not once
+  // per chunk.
+  struct Bytes {
+    std::unique_ptr<uint8_t[]> data;
+    size_t size = 0;
+    size_t capacity = 0;
+  };
+  using Loaded = common::Result<Bytes>;
 
   ManifestSource(ChunkStore& chunks, meta::Manifest manifest, std::vector<Piece> pieces)
       : chunks_(chunks), manifest_(std::move(manifest)), pieces_(std::move(pieces)) {}
 
-  Loaded Load(const Piece& piece) const;
+  // Reads piece into buffer, which is reused when it is large enough.
+  Loaded Load(const Piece& piece, Bytes buffer) const;
   // Makes current_ the next piece and starts reading the one after it.
   common::Status Advance();
 
@@ -53,7 +64,8 @@ class ManifestSource : public common::ByteSource {
   const meta::Manifest manifest_;
   const std::vector<Piece> pieces_;
   size_t next_piece_ = 0;  // index in pieces_ of the piece after current_
-  std::vector<uint8_t> current_;
+  Bytes current_;
+  Bytes spare_;  // the previous piece's buffer, for the next read
   size_t current_read_ = 0;
   std::future<Loaded> ahead_;  // pieces_[next_piece_], when valid
   common::Status error_;       // first failure; every later Read returns it

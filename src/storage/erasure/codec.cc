@@ -93,43 +93,85 @@ common::Status ErasureCodec::Reconstruct(
         common::Code::kInvalidArgument,
         "reconstruct got " + std::to_string(shards.size()) + " shards, want " + std::to_string(n));
   }
-  std::vector<int> present;
+  std::vector<const uint8_t*> present(static_cast<size_t>(n), nullptr);
   std::vector<int> missing;
   std::optional<size_t> shard_bytes;
+  int first_present = -1;
   for (int i = 0; i < n; ++i) {
     if (!shards[i].has_value()) {
       missing.push_back(i);
       continue;
     }
-    present.push_back(i);
-    if (!shard_bytes) shard_bytes = shards[i]->size();
+    present[i] = shards[i]->data();
+    if (!shard_bytes) {
+      shard_bytes = shards[i]->size();
+      first_present = i;
+    }
     if (shards[i]->size() != *shard_bytes) {
       return common::Error(common::Code::kInvalidArgument,
                            "shard " + std::to_string(i) + " has " +
                                std::to_string(shards[i]->size()) + " bytes, shard " +
-                               std::to_string(present.front()) + " has " +
+                               std::to_string(first_present) + " has " +
                                std::to_string(*shard_bytes));
     }
   }
   if (missing.empty()) return common::Status::Ok();
-  if (present.size() < static_cast<size_t>(k_)) {
+  if (n - static_cast<int>(missing.size()) < k_) {
     return common::Error(common::Code::kUnavailable,
-                         "only " + std::to_string(present.size()) + " of " + std::to_string(n) +
+                         "only " + std::to_string(n - missing.size()) + " of " + std::to_string(n) +
                              " shards present, " + std::to_string(k_) + " needed to rebuild");
   }
   STRATA_RETURN_IF_ERROR(CheckIsalLength(*shard_bytes));
   for (int i : missing) shards[i].emplace(*shard_bytes, 0);
+  // Empty shards have no data pointer to tell present from absent by.
   if (*shard_bytes == 0) return common::Status::Ok();
+  std::vector<uint8_t*> outputs;
+  outputs.reserve(missing.size());
+  for (int i : missing) outputs.push_back(shards[i]->data());
+  return ReconstructSlices(present, missing, outputs, *shard_bytes);
+}
 
-  // Decode from the first K present shards. `present` is ascending, so the
-  // surviving data shards come first and their identity rows keep the
-  // inversion cheap.
+common::Status ErasureCodec::ReconstructSlices(std::span<const uint8_t* const> shards,
+                                               std::span<const int> wanted,
+                                               std::span<uint8_t* const> outputs,
+                                               size_t length) const {
+  const int n = total_shards();
+  if (shards.size() != static_cast<size_t>(n) || outputs.size() != wanted.size()) {
+    return common::Error(common::Code::kInvalidArgument,
+                         "reconstruct got " + std::to_string(shards.size()) + " shards and " +
+                             std::to_string(outputs.size()) + " outputs for " +
+                             std::to_string(wanted.size()) + " wanted, want " + std::to_string(n) +
+                             " shards");
+  }
+  for (int w : wanted) {
+    if (w < 0 || w >= n || shards[static_cast<size_t>(w)] != nullptr) {
+      return common::Error(common::Code::kInvalidArgument,
+                           "shard " + std::to_string(w) + " cannot be rebuilt: " +
+                               (w < 0 || w >= n ? "no such shard" : "it is present"));
+    }
+  }
+  // The first K present shards decode. Ascending order puts the surviving
+  // data shards first, whose identity rows keep the inversion cheap.
   const size_t k = static_cast<size_t>(k_);
+  std::vector<int> sources_index;
+  for (int i = 0; i < n && sources_index.size() < k; ++i) {
+    if (shards[static_cast<size_t>(i)] != nullptr) sources_index.push_back(i);
+  }
+  if (sources_index.size() < k) {
+    return common::Error(common::Code::kUnavailable,
+                         "only " + std::to_string(sources_index.size()) + " of " +
+                             std::to_string(n) + " shards present, " + std::to_string(k_) +
+                             " needed to rebuild");
+  }
+  STRATA_RETURN_IF_ERROR(CheckIsalLength(length));
+  if (wanted.empty() || length == 0) return common::Status::Ok();
+
   std::vector<uint8_t> survivors(k * k);
   std::vector<uint8_t*> sources(k);
   for (size_t r = 0; r < k; ++r) {
-    std::memcpy(&survivors[r * k], &matrix_[static_cast<size_t>(present[r]) * k], k);
-    sources[r] = shards[present[r]]->data();
+    std::memcpy(&survivors[r * k], &matrix_[static_cast<size_t>(sources_index[r]) * k], k);
+    // ISA-L only reads the sources; its C signature wants them non-const.
+    sources[r] = const_cast<uint8_t*>(shards[static_cast<size_t>(sources_index[r])]);
   }
   // survivors * data = sources, so data = inverse * sources.
   std::vector<uint8_t> inverse(k * k);
@@ -138,26 +180,24 @@ common::Status ErasureCodec::Reconstruct(
     // instead of emitting garbage.
     return common::Error(common::Code::kInternal, "erasure decode matrix is singular");
   }
-  // Missing shard r is row_r(matrix) * data = (row_r(matrix) * inverse) *
+  // Wanted shard r is row_r(matrix) * data = (row_r(matrix) * inverse) *
   // sources. For a data shard row_r is a unit vector, so this is row r of the
   // inverse; for a parity shard it folds re-encoding into the same single pass
   // over the sources.
-  const size_t nerrs = missing.size();
+  const size_t nerrs = wanted.size();
   std::vector<uint8_t> decode(nerrs * k);
-  std::vector<uint8_t*> outputs(nerrs);
   for (size_t e = 0; e < nerrs; ++e) {
-    const uint8_t* row = &matrix_[static_cast<size_t>(missing[e]) * k];
+    const uint8_t* row = &matrix_[static_cast<size_t>(wanted[e]) * k];
     for (size_t j = 0; j < k; ++j) {
       uint8_t acc = 0;
       for (size_t t = 0; t < k; ++t) acc ^= gf_mul(row[t], inverse[t * k + j]);
       decode[e * k + j] = acc;
     }
-    outputs[e] = shards[missing[e]]->data();
   }
   std::vector<uint8_t> tables(kTableBytesPerCoefficient * k * nerrs);
   ec_init_tables(k_, static_cast<int>(nerrs), decode.data(), tables.data());
-  ec_encode_data(static_cast<int>(*shard_bytes), k_, static_cast<int>(nerrs), tables.data(),
-                 sources.data(), outputs.data());
+  ec_encode_data(static_cast<int>(length), k_, static_cast<int>(nerrs), tables.data(),
+                 sources.data(), const_cast<uint8_t**>(outputs.data()));
   return common::Status::Ok();
 }
 

@@ -76,6 +76,20 @@ class ErasureCodec {
   // megabytes of shard data) plus one ISA-L pass producing all missing shards.
   common::Status Reconstruct(std::vector<std::optional<std::vector<uint8_t>>>& shards) const;
 
+  // Rebuilds the shards listed in `wanted` into `outputs` (same order) from
+  // the first K present entries of `shards` (K + M pointers, nullptr =
+  // absent). Every buffer holds `length` bytes taken from the same position
+  // of each shard: Reed-Solomon codes each byte position on its own, so a
+  // slice of the present shards rebuilds the same slice of the missing ones
+  // (a range read decodes only its range). Nothing is zero-filled or copied;
+  // outputs may be uninitialised. Same verification caveat as Reconstruct.
+  // Errors: kInvalidArgument (shards.size() != K + M, outputs.size() !=
+  // wanted.size(), a wanted index out of range or present, length over
+  // INT_MAX); kUnavailable (fewer than K present).
+  common::Status ReconstructSlices(std::span<const uint8_t* const> shards,
+                                   std::span<const int> wanted, std::span<uint8_t* const> outputs,
+                                   size_t length) const;
+
   // Thread-safety: an ErasureCodec is immutable after Create; const methods
   // may be called concurrently. Movable and copyable.
 

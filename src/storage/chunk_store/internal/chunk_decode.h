@@ -19,15 +19,23 @@ namespace strata::storage::chunk_internal {
 struct ReadOutcome {
   bool rebuilt = false;    // data shards were reconstructed from parity
   int corrupt_shards = 0;  // shards found present but bad
+  // A shard the read could not use is on a drive in service, so healing can
+  // write it back. False when every such shard is on an offline drive (a
+  // dead disk): healing then can only fail, and the drive's return or
+  // replacement is what brings the chunk back to full strength.
+  bool repairable = false;
 };
 
 // Fills out with chunk bytes [offset, offset + out.size()). Every byte was
-// verified: block checksums, and after a rebuild the chunk's SHA-256.
+// verified: read from blocks that passed their checksums, or rebuilt from K
+// shard slices that did (the checksums are seeded with the shard header,
+// which names the chunk's hash and the shard's index, so a verified slice
+// is the right shard's bytes). A rebuild decodes only the range's slice of
+// the missing data shards; the chunk's SHA-256 is left to the healer.
 // Errors, when fewer than K shards are usable:
 //   kUnavailable  some shards are absent (drive offline, file missing) and
 //                 with them back K might be reached.
-//   kCorruption   too many shards are present but bad, or the rebuilt chunk
-//                 does not match its hash.
+//   kCorruption   too many shards are present but bad.
 // outcome is filled in on success and on failure.
 // REQUIRES: offset + out.size() <= files.chunk().size; codec matches files.
 common::Status ReadChunkRange(const ChunkShardFiles& files, const ErasureCodec& codec,

@@ -1,5 +1,6 @@
 #include "storage/chunk_store/internal/chunk_heal.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,11 @@ common::Result<HealResult> HealChunk(const ChunkShardFiles& files, const Erasure
                                    std::to_string(k) + " (" + errors + ")");
   }
   if (bad.empty()) return result;
+  // Nowhere to write (every bad shard's drive is offline): a rebuild would
+  // be thrown away.
+  if (std::none_of(bad.begin(), bad.end(), [&](int i) { return files.DriveOnline(i); })) {
+    return result;
+  }
   STRATA_RETURN_IF_ERROR(RebuildChunk(files, codec, shards));
   // One shard after another: healing is background work, and a chunk rarely
   // has more than one bad shard.

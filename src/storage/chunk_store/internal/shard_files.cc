@@ -72,6 +72,8 @@ size_t ChunkShardFiles::DriveOf(int shard) const {
   return ChunkShardDrive(placement_hash_, shard, drives_.size());
 }
 
+bool ChunkShardFiles::DriveOnline(int shard) const { return health_->IsOnline(DriveOf(shard)); }
+
 ShardHeader ChunkShardFiles::ExpectedHeader(int shard, uint32_t block_size) const {
   ShardHeader header;
   header.shard_index = static_cast<uint16_t>(shard);

@@ -49,6 +49,9 @@ class ChunkShardFiles {
 
   // Drive index of shard `shard`.
   size_t DriveOf(int shard) const;
+  // Whether shard `shard`'s drive is in service (not offline after an I/O
+  // failure): only then can a shard be written there.
+  bool DriveOnline(int shard) const;
 
   // The header shard `shard` of this chunk carries (block_size aside).
   ShardHeader ExpectedHeader(int shard, uint32_t block_size) const;
