@@ -66,6 +66,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   common::Status ReadBodyBlocking(std::span<char> out, size_t* n);
   common::Status WriteHeadBlocking(int status, const Headers& headers, uint64_t content_length);
   common::Status WriteBodyBlocking(std::span<const char> data);
+  // The head and the first body bytes in one operation and one socket write.
+  common::Status WriteHeadAndBodyBlocking(int status, const Headers& headers,
+                                          uint64_t content_length, std::span<const char> data);
   void RequestClose();
 
  private:
@@ -79,9 +82,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
   net::awaitable<void> SendReject(common::Code code, std::string message);
   net::awaitable<void> SendPlain(int status, std::string body);
   net::awaitable<common::Status> DoReadBody(std::span<char> out, size_t* n);
+  // Everything DoWriteHead does but writing the head: checks, the exchange's
+  // framing state, a 100 Continue still owed.
+  net::awaitable<common::Status> PrepareHead(int status, const Headers& headers,
+                                             uint64_t content_length,
+                                             beast::http::response<beast::http::empty_body>& res);
   net::awaitable<common::Status> DoWriteHead(int status, const Headers& headers,
                                              uint64_t content_length);
+  // DoWriteBody's checks; kOk with *skip when the body is not sent (HEAD).
+  common::Status CheckBodyWrite(std::span<const char> data, bool* skip);
   net::awaitable<common::Status> DoWriteBody(std::span<const char> data);
+  net::awaitable<common::Status> DoWriteHeadAndBody(int status, const Headers& headers,
+                                                    uint64_t content_length,
+                                                    std::span<const char> data);
   // Reads and drops the rest of the request body, up to the drain limit.
   net::awaitable<bool> DrainBody();
   net::awaitable<void> Close();

@@ -1,5 +1,6 @@
 #include "http/internal/stream.h"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -58,6 +59,13 @@ class StreamImpl final : public Stream {
 
   net::awaitable<beast::error_code> Write(net::const_buffer data) override {
     auto [ec, n] = co_await net::async_write(stream_, data, kAwait);
+    co_return ec;
+  }
+
+  net::awaitable<beast::error_code> Write(net::const_buffer first,
+                                          net::const_buffer second) override {
+    const std::array<net::const_buffer, 2> both{first, second};
+    auto [ec, n] = co_await net::async_write(stream_, both, kAwait);
     co_return ec;
   }
 

@@ -54,6 +54,10 @@ class Stream {
   virtual net::awaitable<beast::error_code> WriteHead(HeadSerializer& serializer) = 0;
   // Writes all of data.
   virtual net::awaitable<beast::error_code> Write(net::const_buffer data) = 0;
+  // Writes all of first, then all of second, gathered into as few socket
+  // writes as the stream allows.
+  virtual net::awaitable<beast::error_code> Write(net::const_buffer first,
+                                                  net::const_buffer second) = 0;
 };
 
 // A plain-TCP stream over tcp.
