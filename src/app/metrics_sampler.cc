@@ -48,6 +48,10 @@ obs::ScrapeSample SampleMetrics(const MetricsSources& sources) {
   s.heal_chunks_checked = heal.chunks_checked;
   s.heal_shards_rebuilt = heal.shards_rebuilt;
   s.heal_queue_length = heal.queued;
+  if (sources.upload_memory != nullptr) {
+    s.upload_memory_leased = sources.upload_memory->leased();
+    s.upload_memory_waits = sources.upload_memory->waits();
+  }
   const storage::GcStats gc = sources.gc.totals();
   s.gc_chunks_deleted = gc.chunks_deleted;
   s.gc_orphans_deleted = gc.orphans_deleted;

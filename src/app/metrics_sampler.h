@@ -4,6 +4,7 @@
 // the HTTP server and the storage engine, which obs must not depend on.
 #pragma once
 
+#include "common/memory_budget.h"
 #include "http/server.h"
 #include "meta/cache/cached_meta_store.h"
 #include "meta/meta_store.h"
@@ -28,6 +29,8 @@ struct MetricsSources {
   // The PostgreSQL store under everything; null on SQLite (its transaction
   // retry counts are then not exported).
   const meta::postgres::PostgresMetaStore* postgres = nullptr;
+  // The uploads' memory budget; null leaves its metrics at zero.
+  const common::MemoryBudget* upload_memory = nullptr;
 };
 
 // Reads every source once. Blocks on one metadata query (GetStorageStats) and

@@ -16,6 +16,7 @@
 #include "auth/session/master_key.h"
 #include "auth/sigv4/verifier.h"
 #include "common/clock.h"
+#include "common/memory_budget.h"
 #include "common/random.h"
 #include "http/server.h"
 #include "identity/identity_service.h"
@@ -188,11 +189,13 @@ int RunServer(const ServerConfig& config) {
   identity::IdentityService identity(timed_meta, master_key->key, root->credential, clock, random);
   auth::SigV4Verifier verifier(identity.credentials(), clock);
   service::BucketService buckets(timed_meta, clock);
+  // One budget for both writers: it bounds the process, not a kind of request.
+  common::MemoryBudget upload_memory(static_cast<uint64_t>(config.upload_memory_mib) << 20);
   storage::ObjectWriter writer(timed_meta, **chunks, **chunker, clock,
-                               static_cast<size_t>(config.inline_threshold));
+                               static_cast<size_t>(config.inline_threshold), &upload_memory);
   service::ObjectService objects(timed_meta, writer, **chunks, clock, random);
   // Parts are never inline: completion concatenates chunk manifests.
-  storage::ObjectWriter part_writer(timed_meta, **chunks, **chunker, clock, 0);
+  storage::ObjectWriter part_writer(timed_meta, **chunks, **chunker, clock, 0, &upload_memory);
   service::MultipartService multipart(timed_meta, part_writer, **chunks, clock, random);
   s3::S3Options s3_options;
   s3_options.route.domains = config.domains;
@@ -226,7 +229,8 @@ int RunServer(const ServerConfig& config) {
   metrics.SetSampler([&] {
     return SampleMetrics(
         {server, timed_meta, **chunks, healer, gc, cache.get(),
-         dynamic_cast<const meta::postgres::PostgresMetaStore*>(opened->store.get())});
+         dynamic_cast<const meta::postgres::PostgresMetaStore*>(opened->store.get()),
+         &upload_memory});
   });
   common::Status started = server.Start();
   if (!started.ok()) return Fail("cannot listen on " + config.address, started);

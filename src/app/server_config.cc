@@ -78,6 +78,11 @@ void AddServerFlags(CLI::App& sub, ServerConfig& config) {
                  "Requests in flight before answering 503 SlowDown")
       ->envname("STRATA_MAX_INFLIGHT")
       ->check(CLI::Range(1, 1 << 20));
+  sub.add_option("--upload-memory", config.upload_memory_mib,
+                 "MiB that uploads may buffer at once; beyond it large uploads wait their turn "
+                 "(0: no cap)")
+      ->envname("STRATA_UPLOAD_MEMORY_MIB")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 30));
   sub.add_option("--metrics-token", config.metrics_token,
                  "Require 'Authorization: Bearer TOKEN' on /_strata/metrics (default: open)")
       ->envname("STRATA_METRICS_TOKEN");

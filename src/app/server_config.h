@@ -29,6 +29,8 @@ struct ServerConfig {
   int shutdown_timeout_s = 30;
   int workers = 32;
   int max_inflight = 256;
+  // MiB that upload bodies may buffer at once (chunk + parity each); 0: no cap.
+  int64_t upload_memory_mib = 128;
   std::string erasure = "4+2";                 // "K+M", or "none" for one copy of each chunk (1+0)
   std::string chunker = "fixed";               // "fixed" (4 MiB) or "fastcdc"
   int64_t inline_threshold = 32 * 1024;        // bodies up to this many bytes live in the row

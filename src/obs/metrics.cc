@@ -157,6 +157,10 @@ struct Metrics::Impl {
     dedup_ratio = gauge("strata_dedup_ratio",
                         "Logical bytes over stored bytes (distinct chunks plus inline)");
     heal_queue = gauge("strata_heal_queue_length", "Chunks queued for healing");
+    upload_memory = gauge("strata_upload_memory_bytes",
+                          "Bytes of the upload memory budget (--upload-memory) held by uploads");
+    upload_waits = counter("strata_upload_memory_waits_total",
+                           "Uploads that waited for the upload memory budget");
     reconstructions =
         counter("strata_reconstructions_total", "Chunks rebuilt from parity by reads");
     corruptions = counter("strata_corruptions_found_total", "Corrupt shards found by reads");
@@ -208,6 +212,8 @@ struct Metrics::Impl {
       if (d.total_bytes) drive_total.Add(labels).Set(static_cast<double>(*d.total_bytes));
     }
     heal_queue->Set(static_cast<double>(s.heal_queue_length));
+    upload_memory->Set(static_cast<double>(s.upload_memory_leased));
+    upload_waits.Advance(s.upload_memory_waits);
     reconstructions.Advance(s.reconstructions);
     corruptions.Advance(s.corruptions_found);
     heal_passes.Advance(s.heal_passes);
@@ -272,6 +278,7 @@ struct Metrics::Impl {
   Gauge* delete_markers;
   Gauge* dedup_ratio;
   Gauge* heal_queue;
+  Gauge* upload_memory;
   DeltaCounter reconstructions;  // the DeltaCounters are GUARDED_BY(scrape_mu)
   DeltaCounter corruptions;
   DeltaCounter heal_passes;
@@ -281,6 +288,7 @@ struct Metrics::Impl {
   DeltaCounter gc_orphans;
   DeltaCounter gc_uploads;
   DeltaCounter gc_bytes;
+  DeltaCounter upload_waits;
   // Null until a sample carries cache figures (ApplyCache).
   DeltaCounter cache_hits;  // GUARDED_BY(scrape_mu), like the others
   DeltaCounter cache_misses;

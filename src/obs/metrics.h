@@ -96,8 +96,10 @@ struct ScrapeSample {
   uint64_t gc_orphans_deleted = 0;
   uint64_t gc_uploads_aborted = 0;
   uint64_t gc_bytes_reclaimed = 0;
-  // A current value.
+  uint64_t upload_memory_waits = 0;  // uploads that waited for the budget
+  // Current values.
   uint64_t heal_queue_length = 0;
+  uint64_t upload_memory_leased = 0;  // bytes uploads hold of the budget
   // nullopt when no cache is configured: the strata_meta_cache_* series are
   // then absent from the scrape (their families show no samples).
   std::optional<CacheSample> cache;

@@ -55,6 +55,8 @@ TEST(MetricsTest, EveryFamilyIsExportedBeforeAnyTraffic) {
            "strata_delete_markers",
            "strata_dedup_ratio",
            "strata_heal_queue_length",
+           "strata_upload_memory_bytes",
+           "strata_upload_memory_waits_total",
            "strata_reconstructions_total",
            "strata_corruptions_found_total",
            "strata_heal_passes_total",
@@ -185,6 +187,8 @@ ScrapeSample Sample(uint64_t reconstructions, uint64_t objects) {
   s.reconstructions = reconstructions;
   s.gc_bytes_reclaimed = 4096;
   s.heal_queue_length = 9;
+  s.upload_memory_leased = 8 << 20;
+  s.upload_memory_waits = 3;
   return s;
 }
 
@@ -206,6 +210,8 @@ TEST(MetricsTest, ScrapeAppliesTheSampler) {
   EXPECT_THAT(text, HasSubstr("\nstrata_delete_markers 8\n"));
   EXPECT_THAT(text, HasSubstr("\nstrata_dedup_ratio 1.25\n"));
   EXPECT_THAT(text, HasSubstr("\nstrata_heal_queue_length 9\n"));
+  EXPECT_THAT(text, HasSubstr("\nstrata_upload_memory_bytes 8388608\n"));
+  EXPECT_THAT(text, HasSubstr("\nstrata_upload_memory_waits_total 3\n"));
   EXPECT_THAT(text, HasSubstr("\nstrata_gc_bytes_reclaimed_total 4096\n"));
   EXPECT_THAT(text, HasSubstr(R"(strata_drive_online{drive="/d/1"} 1)"));
   EXPECT_THAT(text, HasSubstr(R"(strata_drive_online{drive="/d/2"} 0)"));

@@ -388,6 +388,86 @@ def test_storage_and_drive_gauges(own_server):
 
 
 # --------------------------------------------------------------------------
+# Upload memory budget
+# --------------------------------------------------------------------------
+
+def _wait_for(predicate, what, timeout=TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_upload_memory_budget_makes_large_uploads_wait(own_server):
+    """--upload-memory 8 is room for one large upload (each leases 8 MiB):
+    while one streams, another waits for it instead of growing the server;
+    both then complete with the right bytes, and the gauges show it."""
+    import socket
+    import threading
+    from strata_helpers import (UNSIGNED_PAYLOAD, build_raw_head, quote_path,
+                                read_http_response, sign_request)
+    server = own_server("--upload-memory", "8")
+    c = server.client()
+    b = "upload-memory"
+    c.create_bucket(Bucket=b)
+    # Small bodies never lease: no wait, nothing held.
+    c.put_object(Bucket=b, Key="small", Body=os.urandom(40 * KiB))
+    s = scrape(server)
+    assert value(s, "strata_upload_memory_bytes") == 0
+    assert value(s, "strata_upload_memory_waits_total") == 0
+
+    first = os.urandom(6 * MiB)
+    second = os.urandom(5 * MiB)
+    path = quote_path(b, "first")
+    headers = sign_request("PUT", server.endpoint + path, access_key=server.access_key,
+                           secret_key=server.secret_key,
+                           headers={"Content-Length": str(len(first))},
+                           payload_hash=UNSIGNED_PAYLOAD)
+    headers = {"Host": server.host_port, **headers}
+    with socket.create_connection(("127.0.0.1", server.port), timeout=TIMEOUT) as sock:
+        # Past the first 64 KiB the upload leases its 8 MiB; then it stalls.
+        sock.sendall(build_raw_head("PUT", path, headers) + first[:MiB])
+        _wait_for(lambda: value(scrape(server), "strata_upload_memory_bytes") == 8 * MiB,
+                  "the first upload's lease")
+        outcome = {}
+
+        def put_second():
+            try:
+                outcome["etag"] = c.put_object(Bucket=b, Key="second", Body=second)["ETag"]
+            except Exception as e:  # reported below
+                outcome["error"] = e
+
+        t = threading.Thread(target=put_second)
+        t.start()
+        _wait_for(lambda: value(scrape(server), "strata_upload_memory_waits_total") == 1,
+                  "the second upload to wait for the budget")
+        time.sleep(0.3)
+        assert t.is_alive(), f"the second upload finished while the first held the budget: {outcome}"
+        assert value(scrape(server), "strata_upload_memory_bytes") == 8 * MiB
+        # The first upload goes on; the second follows it.
+        sock.sendall(first[MiB:])
+        status, _, body = read_http_response(sock)
+        assert status == 200, body[:300]
+    t.join(TIMEOUT)
+    assert not t.is_alive() and "error" not in outcome, outcome
+    for key, data in (("first", first), ("second", second)):
+        got = c.get_object(Bucket=b, Key=key)["Body"].read()
+        assert got == data, f"{key}: {len(got)} bytes back, {len(data)} sent"
+    s = scrape(server)
+    assert value(s, "strata_upload_memory_bytes") == 0
+    assert value(s, "strata_upload_memory_waits_total") == 1
+
+
+def test_upload_memory_flag_is_checked(tmp_path):
+    proc = subprocess.run([str(strata_bin()), "server", "--upload-memory", "-1",
+                           str(tmp_path / "data")], capture_output=True, text=True, timeout=30)
+    assert proc.returncode != 0
+    assert "upload-memory" in (proc.stderr + proc.stdout)
+
+
+# --------------------------------------------------------------------------
 # Readiness
 # --------------------------------------------------------------------------
 

@@ -1,7 +1,10 @@
 #include "storage/dedup/object_writer.h"
 
 #include <map>
+#include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "common/hex.h"
 #include "storage/chunker/chunk_stream.h"
@@ -38,34 +41,39 @@ common::Result<WrittenObject> ObjectWriter::Write(common::ByteSource& source,
 common::Status ObjectWriter::WriteChunks(common::ByteSource& source,
                                          std::optional<uint64_t> expected_size,
                                          WrittenObject& out) {
-  ChunkStream stream(source, chunker_);
-  // Chunks held back while the body may still fit inline.
-  std::vector<ChunkStream::Chunk> held;
+  ChunkStream stream(source, chunker_, budget_, UploadLeaseBytes());
+  // Chunks held back while the body may still fit inline: copies, since a
+  // chunk's bytes are the stream's until the next chunk. Small by definition.
+  struct HeldChunk {
+    std::string data;
+    std::string sha256;
+  };
+  std::vector<HeldChunk> held;
   uint64_t held_bytes = 0;
   bool inline_possible = true;
   // A chunk repeated inside this body (zeros, say) is stored once: the index
   // cannot know it before the commit.
   std::map<std::string, meta::ChunkInfo, std::less<>> stored_here;
 
-  auto store = [&](const ChunkStream::Chunk& chunk) -> common::Status {
-    const std::string hash = common::HexEncode(chunk.sha256);
+  auto store = [&](std::string_view data, std::string_view sha256) -> common::Status {
+    const std::string hash = common::HexEncode(sha256);
     meta::ChunkInfo info;
     if (auto it = stored_here.find(hash); it != stored_here.end()) {
       info = it->second;
-      out.deduplicated_bytes += chunk.data.size();
+      out.deduplicated_bytes += data.size();
     } else {
       STRATA_ASSIGN_OR_RETURN(std::optional<meta::ChunkInfo> found,
                               meta_.FindChunk(hash, clock_.NowMillis()));
       if (found) {
         info = std::move(*found);
-        out.deduplicated_bytes += chunk.data.size();
+        out.deduplicated_bytes += data.size();
       } else {
-        STRATA_ASSIGN_OR_RETURN(info, chunks_.Write(hash, chunk.data));
+        STRATA_ASSIGN_OR_RETURN(info, chunks_.Write(hash, data));
         out.written_chunks.push_back(info);
       }
       stored_here.emplace(hash, info);
     }
-    out.manifest.push_back(meta::ManifestEntry{info, 0, chunk.data.size()});
+    out.manifest.push_back(meta::ManifestEntry{info, 0, data.size()});
     return common::Status::Ok();
   };
 
@@ -79,16 +87,15 @@ common::Status ObjectWriter::WriteChunks(common::ByteSource& source,
     out.size += chunk.data.size();
     if (inline_possible && held_bytes + chunk.data.size() <= inline_threshold_) {
       held_bytes += chunk.data.size();
-      held.push_back(std::move(chunk));
-      chunk = {};
+      held.push_back(HeldChunk{std::string(chunk.data), chunk.sha256});
       continue;
     }
     if (inline_possible) {
       inline_possible = false;
-      for (const auto& earlier : held) STRATA_RETURN_IF_ERROR(store(earlier));
+      for (const auto& earlier : held) STRATA_RETURN_IF_ERROR(store(earlier.data, earlier.sha256));
       held.clear();
     }
-    STRATA_RETURN_IF_ERROR(store(chunk));
+    STRATA_RETURN_IF_ERROR(store(chunk.data, chunk.sha256));
   }
   if (expected_size && out.size != *expected_size) return TooShort();
   if (inline_possible) {

@@ -17,6 +17,7 @@
 
 #include "common/byte_stream.h"
 #include "common/clock.h"
+#include "common/memory_budget.h"
 #include "common/result.h"
 #include "meta/meta_store.h"
 #include "storage/chunk_store.h"
@@ -40,13 +41,23 @@ class ObjectWriter {
  public:
   // All references must outlive the writer. Thread-safe: one writer serves
   // every request.
+  // A budget (may be null: no limit) caps the memory of the bodies written
+  // at once: each body past its first 64 KiB leases UploadLeaseBytes() of it
+  // until it is written, and waits while the budget is spent.
   ObjectWriter(meta::MetaStore& meta, ChunkStore& chunks, const Chunker& chunker,
-               const common::Clock& clock, size_t inline_threshold = kDefaultInlineThreshold)
+               const common::Clock& clock, size_t inline_threshold = kDefaultInlineThreshold,
+               common::MemoryBudget* budget = nullptr)
       : meta_(meta),
         chunks_(chunks),
         chunker_(chunker),
         clock_(clock),
-        inline_threshold_(inline_threshold) {}
+        inline_threshold_(inline_threshold),
+        budget_(budget) {}
+
+  // What one body in flight may hold: the chunk stream's buffer (one chunk)
+  // and, while a chunk is stored, its parity (M/K of a chunk, at most one
+  // chunk for M <= K). An upper bound, so the budget is never overrun.
+  uint64_t UploadLeaseBytes() const { return 2 * uint64_t{chunker_.max_chunk_size()}; }
 
   // Streams source to its end. When expected_size is set, a body that ends
   // early fails with kIncompleteBody and one that runs longer with
@@ -70,6 +81,7 @@ class ObjectWriter {
   const Chunker& chunker_;
   const common::Clock& clock_;
   const size_t inline_threshold_;
+  common::MemoryBudget* const budget_;
 };
 
 }  // namespace strata::storage

@@ -4,10 +4,16 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstring>
 #include <filesystem>
+#include <thread>
 
 #include "common/hash.h"
 #include "common/hex.h"
+#include "common/memory_budget.h"
 #include "common/random.h"
 #include "common/testing/byte_sources.h"
 #include "meta/sqlite/sqlite_meta_store.h"
@@ -185,6 +191,75 @@ TEST_F(ObjectWriterTest, ThresholdZeroStoresEveryBodyAsChunks) {
   ASSERT_TRUE(nothing.ok());
   EXPECT_TRUE(nothing->manifest.empty()) << "an empty body has no chunk";
   EXPECT_EQ(nothing->size, 0u);
+}
+
+// A source that hands out its body only up to `allowed` bytes, waiting for
+// more: holds a write mid-body, as a slow client does.
+class GatedSource : public common::ByteSource {
+ public:
+  GatedSource(std::string body, std::atomic<size_t>& allowed)
+      : body_(std::move(body)), allowed_(allowed) {}
+  common::Result<size_t> Read(std::span<char> out) override {
+    while (pos_ < body_.size() && pos_ >= allowed_.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    const size_t n = std::min({out.size(), body_.size() - pos_, allowed_.load() - pos_});
+    std::memcpy(out.data(), body_.data() + pos_, n);
+    pos_ += n;
+    return n;
+  }
+
+ private:
+  std::string body_;
+  size_t pos_ = 0;
+  std::atomic<size_t>& allowed_;
+};
+
+// The upload memory budget: a body past the stream's first 64 KiB leases its
+// share until written; an inline body never does; a second large body waits
+// while the budget is spent, then completes with the right bytes.
+TEST_F(ObjectWriterTest, LargeBodiesLeaseTheMemoryBudgetAndWaitForIt) {
+  auto chunker = std::move(MakeFixedChunker(256 * 1024)).value();
+  ObjectWriter probe(*meta_, chunks_, *chunker, clock_, kInline);
+  common::MemoryBudget budget(probe.UploadLeaseBytes());  // room for one body
+  ObjectWriter writer(*meta_, chunks_, *chunker, clock_, kInline, &budget);
+
+  const std::string small_body(50, 's');  // the source reads it in place
+  common::StringSource small(small_body);
+  ASSERT_TRUE(writer.Write(small, small_body.size()).ok());
+  const std::string medium_body = Pattern(60 * 1024, 3);  // chunks, but within 64 KiB
+  common::StringSource medium(medium_body);
+  ASSERT_TRUE(writer.Write(medium, medium_body.size()).ok());
+  EXPECT_EQ(budget.waits(), 0u);
+  EXPECT_EQ(budget.leased(), 0u);
+
+  const std::string first_body = Pattern(600 * 1024, 1);
+  const std::string second_body = Pattern(700 * 1024, 2);
+  std::atomic<size_t> first_allowed{128 * 1024};  // past 64 KiB: the buffer grows
+  std::atomic<size_t> second_allowed{second_body.size()};
+  GatedSource first_source(first_body, first_allowed);
+  GatedSource second_source(second_body, second_allowed);
+  common::Result<WrittenObject> first = common::Error(Code::kInternal, "not run");
+  common::Result<WrittenObject> second = common::Error(Code::kInternal, "not run");
+  std::atomic<bool> second_done{false};
+  std::thread first_writer([&] { first = writer.Write(first_source, first_body.size()); });
+  while (budget.leased() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_EQ(budget.leased(), probe.UploadLeaseBytes());
+  std::thread second_writer([&] {
+    second = writer.Write(second_source, second_body.size());
+    second_done = true;
+  });
+  while (budget.waits() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_FALSE(second_done.load()) << "the second body must wait while the first holds the budget";
+  first_allowed = first_body.size();
+  first_writer.join();
+  second_writer.join();
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(Assemble(first->manifest), first_body);
+  EXPECT_EQ(Assemble(second->manifest), second_body);
+  EXPECT_EQ(budget.leased(), 0u);
+  EXPECT_EQ(budget.waits(), 1u);
 }
 
 }  // namespace
