@@ -466,9 +466,7 @@ net::awaitable<Status> Connection::DoReadBody(std::span<char> out, size_t* n) {
     ex.expect_continue = false;
     Tcp().expires_after(timeout);
     if (auto ec = co_await stream_->Write(net::buffer(k100Continue)); ec) {
-      broken_ = true;
-      ex.close = true;
-      ex.body_error = WriteError(ec);
+      ex.body_error = WriteFailed(ec);
       co_return ex.body_error;
     }
   }
@@ -542,9 +540,7 @@ net::awaitable<Status> Connection::PrepareHead(int status, const Headers& header
     ex.expect_continue = false;
     Tcp().expires_after(context_.options.io_timeout);
     if (auto ec = co_await stream_->Write(net::buffer(k100Continue)); ec) {
-      broken_ = true;
-      ex.close = true;
-      co_return WriteError(ec);
+      co_return WriteFailed(ec);
     }
   }
   co_return Status::Ok();
@@ -557,14 +553,20 @@ net::awaitable<Status> Connection::DoWriteHead(int status, const Headers& header
       !prepared.ok()) {
     co_return prepared;
   }
+  co_return co_await SendHead(res);
+}
+
+net::awaitable<Status> Connection::SendHead(bhttp::response<bhttp::empty_body>& res) {
   HeadSerializer serializer(res);
   Tcp().expires_after(context_.options.io_timeout);
-  if (auto ec = co_await stream_->WriteHead(serializer); ec) {
-    broken_ = true;
-    exchange_->close = true;
-    co_return WriteError(ec);
-  }
+  if (auto ec = co_await stream_->WriteHead(serializer); ec) co_return WriteFailed(ec);
   co_return Status::Ok();
+}
+
+Status Connection::WriteFailed(beast::error_code ec) {
+  broken_ = true;
+  exchange_->close = true;
+  return WriteError(ec);
 }
 
 Status Connection::CheckBodyWrite(std::span<const char> data, bool* skip) {
@@ -588,9 +590,7 @@ net::awaitable<Status> Connection::DoWriteBody(std::span<const char> data) {
   if (Status checked = CheckBodyWrite(data, &skip); !checked.ok() || skip) co_return checked;
   Tcp().expires_after(context_.options.io_timeout);
   if (auto ec = co_await stream_->Write(net::buffer(data.data(), data.size())); ec) {
-    broken_ = true;
-    exchange_->close = true;
-    co_return WriteError(ec);
+    co_return WriteFailed(ec);
   }
   exchange_->body_to_write -= data.size();
   co_return Status::Ok();
@@ -609,13 +609,7 @@ net::awaitable<Status> Connection::DoWriteHeadAndBody(int status, const Headers&
   if (!checked.ok() || skip) {
     // The head still goes out (a HEAD, or a handler error the caller sees).
     if (!broken_) {
-      HeadSerializer serializer(res);
-      Tcp().expires_after(context_.options.io_timeout);
-      if (auto ec = co_await stream_->WriteHead(serializer); ec) {
-        broken_ = true;
-        exchange_->close = true;
-        co_return WriteError(ec);
-      }
+      if (Status sent = co_await SendHead(res); !sent.ok()) co_return sent;
     }
     co_return checked;
   }
@@ -627,9 +621,7 @@ net::awaitable<Status> Connection::DoWriteHeadAndBody(int status, const Headers&
   if (auto ec =
           co_await stream_->Write(net::buffer(head_bytes), net::buffer(data.data(), data.size()));
       ec) {
-    broken_ = true;
-    exchange_->close = true;
-    co_return WriteError(ec);
+    co_return WriteFailed(ec);
   }
   exchange_->body_to_write -= data.size();
   co_return Status::Ok();

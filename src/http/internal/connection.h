@@ -89,6 +89,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
                                              beast::http::response<beast::http::empty_body>& res);
   net::awaitable<common::Status> DoWriteHead(int status, const Headers& headers,
                                              uint64_t content_length);
+  // Writes a prepared head on its own.
+  net::awaitable<common::Status> SendHead(beast::http::response<beast::http::empty_body>& res);
+  // A failed socket write ends the connection: marks it broken and closing.
+  common::Status WriteFailed(beast::error_code ec);
   // DoWriteBody's checks; kOk with *skip when the body is not sent (HEAD).
   common::Status CheckBodyWrite(std::span<const char> data, bool* skip);
   net::awaitable<common::Status> DoWriteBody(std::span<const char> data);

@@ -64,9 +64,18 @@ class StreamImpl final : public Stream {
 
   net::awaitable<beast::error_code> Write(net::const_buffer first,
                                           net::const_buffer second) override {
-    const std::array<net::const_buffer, 2> both{first, second};
-    auto [ec, n] = co_await net::async_write(stream_, both, kAwait);
-    co_return ec;
+    if constexpr (std::is_same_v<S, beast::tcp_stream>) {
+      const std::array<net::const_buffer, 2> both{first, second};
+      auto [ec, n] = co_await net::async_write(stream_, both, kAwait);
+      co_return ec;
+    } else {
+      // One after the other: beast's ssl_stream stalled on a gathered write
+      // larger than its 16 KiB coalescing buffer (seen here, body never
+      // sent), and TLS frames each write in its own records anyway.
+      if (auto [ec, n] = co_await net::async_write(stream_, first, kAwait); ec) co_return ec;
+      auto [ec, n] = co_await net::async_write(stream_, second, kAwait);
+      co_return ec;
+    }
   }
 
  private:
