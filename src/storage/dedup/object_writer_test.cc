@@ -178,6 +178,28 @@ TEST_F(ObjectWriterTest, BodyErrorDeletesWhatWasStored) {
   EXPECT_EQ(chunks_.LocationCount(), 0u);
 }
 
+// A client that drops mid-upload while its body holds the budget: the lease
+// comes back (or every later large upload would wait forever) and nothing
+// it stored stays.
+TEST_F(ObjectWriterTest, ADroppedBodyReturnsItsLeaseAndLeavesNothing) {
+  auto chunker = std::move(MakeFixedChunker(256 * 1024)).value();
+  ObjectWriter probe(*meta_, chunks_, *chunker, clock_, kInline);
+  common::MemoryBudget budget(probe.UploadLeaseBytes());
+  ObjectWriter writer(*meta_, chunks_, *chunker, clock_, kInline, &budget);
+  common::testing::DroppingSource dropping(600 * 1024, 'd');
+  auto written = writer.Write(dropping, 1024 * 1024);
+  EXPECT_EQ(written.status().code(), Code::kIncompleteBody);
+  EXPECT_GE(chunks_.calls().write, 1u) << "the body got past its first chunk";
+  EXPECT_EQ(chunks_.LocationCount(), 0u);
+  EXPECT_EQ(budget.leased(), 0u);
+  // The budget is whole again: a full-size body gets it without waiting.
+  const std::string body = Pattern(300 * 1024, 4);
+  common::StringSource source(body);
+  ASSERT_TRUE(writer.Write(source, body.size()).ok());
+  EXPECT_EQ(budget.waits(), 0u);
+  EXPECT_EQ(budget.leased(), 0u);
+}
+
 TEST_F(ObjectWriterTest, ThresholdZeroStoresEveryBodyAsChunks) {
   ObjectWriter writer(*meta_, chunks_, *chunker_, clock_, 0);
   common::StringSource one_byte("x");
