@@ -2,6 +2,8 @@
 // stop, TLS next to plain HTTP, and start-up failures.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <future>
@@ -203,10 +205,39 @@ TEST(ServerLimitsTest, StopDeadlineAbortsBodyReads) {
   ASSERT_TRUE(server.Start().ok());
   TestClient client;
   ASSERT_TRUE(client.Connect(server.BoundPort()));
-  ASSERT_TRUE(client.Send(RequestHead("PUT", "/", "Content-Length: 100\r\n")));
+  // Past the size the server reads before the handler runs: the handler
+  // itself waits in the read.
+  ASSERT_TRUE(client.Send(RequestHead("PUT", "/", "Content-Length: 1000000\r\n")));
   entered.wait();
   server.Stop(std::chrono::milliseconds(200));
   EXPECT_FALSE(read_status.get_future().get().ok());
+}
+
+// A small body is read before the handler runs; a client that never sends it
+// holds the request (Stop waits for it) but no handler, and at the deadline
+// the handler runs once and sees the read fail.
+TEST(ServerLimitsTest, StopDeadlineAbortsSmallBodyReadsBeforeTheHandler) {
+  std::promise<common::Status> read_status;
+  std::atomic<int> calls{0};
+  FunctionHandler handler([&](const Request&, common::ByteSource& body, ResponseWriter& writer) {
+    ++calls;
+    auto all = common::ReadAll(body, 1 << 30);
+    read_status.set_value(all.ok() ? common::Status::Ok() : all.status());
+    (void)Reply(writer, 400, "");
+  });
+  Server server(TestOptions(), handler);
+  ASSERT_TRUE(server.Start().ok());
+  TestClient client;
+  ASSERT_TRUE(client.Connect(server.BoundPort()));
+  ASSERT_TRUE(client.Send(RequestHead("PUT", "/", "Content-Length: 100\r\n") + "partial"));
+  for (int i = 0; i < 3000 && server.InflightRequests() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(server.InflightRequests(), 1u);
+  EXPECT_EQ(calls.load(), 0);  // still reading the body
+  server.Stop(std::chrono::milliseconds(200));
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_EQ(read_status.get_future().get().code(), common::Code::kIncompleteBody);
 }
 
 TEST(ServerLimitsTest, StartFailsClearlyWhenPortIsTaken) {

@@ -282,6 +282,48 @@ TEST(ServerTest, ShortResponseBodyClosesConnection) {
   EXPECT_FALSE(client.ReadResponse().has_value());  // 5 of 10 bytes, then EOF
 }
 
+// A small body written whole in one piece is sent after the handler returns
+// (no blocking write); writing past it is still refused, the promised bytes
+// still arrive, and the connection closes after them.
+TEST(ServerTest, BodyPastAWholeSmallBodyIsRefused) {
+  TestServer server(TestOptions(), [](const Request&, common::ByteSource&, ResponseWriter& writer) {
+    ASSERT_TRUE(writer.WriteHead(200, Headers(), 5).ok());
+    ASSERT_TRUE(writer.WriteBody(std::string_view("12345")).ok());
+    EXPECT_EQ(writer.WriteBody(std::string_view("6")).code(), Code::kInternal);
+  });
+  TestClient client;
+  ASSERT_TRUE(client.Connect(server.port()));
+  ASSERT_TRUE(client.Send(RequestHead("GET", "/")));
+  auto response = client.ReadResponse();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->body, "12345");
+  EXPECT_TRUE(client.WaitForClose());
+}
+
+// Whole bodies on both sides of the deferral limit, one after another on one
+// keep-alive connection: each arrives intact and in order.
+TEST(ServerTest, WholeBodiesAroundTheDeferralLimitKeepTheConnection) {
+  const std::vector<size_t> sizes = {1, 4096, (64 << 10) - 1, 64 << 10, (64 << 10) + 1, 1 << 20};
+  TestServer server(TestOptions(),
+                    [](const Request& request, common::ByteSource&, ResponseWriter& writer) {
+                      const size_t size = std::stoul(request.path.substr(1));
+                      std::vector<char> body(size);
+                      FillPattern(size, body);
+                      ASSERT_TRUE(writer.WriteHead(200, Headers(), size).ok());
+                      ASSERT_TRUE(writer.WriteBody(body).ok());
+                    });
+  TestClient client;
+  ASSERT_TRUE(client.Connect(server.port()));
+  for (size_t size : sizes) {
+    ASSERT_TRUE(client.Send(RequestHead("GET", "/" + std::to_string(size))));
+    auto response = client.ReadResponse();
+    ASSERT_TRUE(response.has_value()) << size;
+    std::vector<char> expected(size);
+    FillPattern(size, expected);
+    EXPECT_EQ(response->body, std::string(expected.begin(), expected.end())) << size;
+  }
+}
+
 TEST(ServerTest, ClientDisconnectMidBodyFailsTheRead) {
   std::promise<common::Status> read_status;
   TestServer server(TestOptions(),
@@ -294,6 +336,56 @@ TEST(ServerTest, ClientDisconnectMidBodyFailsTheRead) {
   ASSERT_TRUE(client.Connect(server.port()));
   ASSERT_TRUE(client.Send(RequestHead("PUT", "/k", "Content-Length: 1000000\r\n") +
                           std::string(1000, 'x')));
+  client.Close();
+  common::Status status = read_status.get_future().get();
+  EXPECT_EQ(status.code(), Code::kIncompleteBody) << status.ToString();
+}
+
+// Small Content-Length bodies are read before the handler runs; the handler
+// still reads them through its ByteSource, in any piece size, and one that
+// ends early fails the handler's read as a large body's would.
+TEST(ServerTest, SmallBodyReadBeforeTheHandlerArrivesWhole) {
+  TestServer server(
+      TestOptions(), [](const Request&, common::ByteSource& body, ResponseWriter& writer) {
+        std::string all;
+        char piece[7];
+        while (true) {
+          auto n = body.Read(piece);
+          ASSERT_TRUE(n.ok()) << n.status().ToString();
+          if (*n == 0) break;
+          all.append(piece, *n);
+        }
+        ASSERT_TRUE(Reply(writer, 200,
+                          std::to_string(all.size()) + " " + common::HexEncode(common::Sha256(all)))
+                        .ok());
+      });
+  TestClient client;
+  ASSERT_TRUE(client.Connect(server.port()));
+  for (size_t size : {size_t{1}, size_t{4096}, size_t{64 << 10}, size_t{(64 << 10) + 1}}) {
+    std::vector<char> body(size);
+    FillPattern(size * 3, body);
+    const std::string text(body.begin(), body.end());
+    ASSERT_TRUE(client.Send(
+        RequestHead("PUT", "/k", "Content-Length: " + std::to_string(size) + "\r\n") + text));
+    auto response = client.ReadResponse();
+    ASSERT_TRUE(response.has_value()) << size;
+    EXPECT_EQ(response->body, std::to_string(size) + " " + common::HexEncode(common::Sha256(text)))
+        << size;
+  }
+}
+
+TEST(ServerTest, SmallBodyEndingEarlyFailsTheHandlersRead) {
+  std::promise<common::Status> read_status;
+  TestServer server(TestOptions(),
+                    [&](const Request&, common::ByteSource& body, ResponseWriter& writer) {
+                      auto all = common::ReadAll(body, 1 << 30);
+                      read_status.set_value(all.ok() ? common::Status::Ok() : all.status());
+                      (void)Reply(writer, 400, "incomplete");
+                    });
+  TestClient client;
+  ASSERT_TRUE(client.Connect(server.port()));
+  ASSERT_TRUE(
+      client.Send(RequestHead("PUT", "/k", "Content-Length: 1000\r\n") + std::string(10, 'x')));
   client.Close();
   common::Status status = read_status.get_future().get();
   EXPECT_EQ(status.code(), Code::kIncompleteBody) << status.ToString();
