@@ -1,5 +1,6 @@
 #include "meta/sqlite/internal/connection.h"
 
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -94,8 +95,23 @@ std::string_view Statement::ColumnBlob(int column) const {
 
 int64_t Statement::ColumnInt(int column) const { return sqlite3_column_int64(stmt_, column); }
 
+namespace {
+
+// SQLite counts its allocations behind one process-wide mutex unless told not
+// to, and every query allocates: with many request threads reading at once
+// that mutex was a visible share of a small GET's context switches. It can
+// only be set before SQLite initialises (the first open); a later call fails
+// harmlessly, so a process that opened SQLite elsewhere first keeps the count.
+void TurnOffMemoryStatistics() {
+  static std::once_flag once;
+  std::call_once(once, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
+}  // namespace
+
 common::Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
                                                              const ConnectionOptions& options) {
+  TurnOffMemoryStatistics();
   sqlite3* db = nullptr;
   // NOMUTEX: each Connection is used by one thread at a time (the store's
   // write mutex or read pool guarantees it), so SQLite's own locking is waste.
