@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
+#include <span>
 
 #include "common/hash.h"
 #include "common/hex.h"
@@ -242,9 +244,12 @@ common::Result<meta::PartRecord> MultipartService::UploadPartCopy(
     part.manifest = std::move(written.manifest);
     written_chunks = std::move(written.written_chunks);
   } else {
-    std::vector<char> buffer(1 << 20);
-    while (true) {
-      STRATA_ASSIGN_OR_RETURN(size_t n, hashing->Read(buffer));
+    // Read only to hash: sized to the range, not zero-filled (the reads
+    // overwrite it).
+    const size_t size = static_cast<size_t>(std::min<uint64_t>(range.length, 1 << 20));
+    std::unique_ptr<char[]> buffer = std::make_unique_for_overwrite<char[]>(size);
+    while (size > 0) {
+      STRATA_ASSIGN_OR_RETURN(size_t n, hashing->Read(std::span<char>(buffer.get(), size)));
       if (n == 0) break;
     }
     part.manifest = SliceManifest(source.manifest, range.start, range.length);
