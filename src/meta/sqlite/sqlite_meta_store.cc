@@ -1,6 +1,8 @@
 #include "meta/sqlite/sqlite_meta_store.h"
 
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <utility>
 
 #include "meta/internal/record_codec.h"
@@ -20,6 +22,7 @@ namespace {
 
 using common::Code;
 using common::Error;
+using common::Status;
 using internal::BucketHasObjects;
 using internal::CheckBucketExists;
 using internal::ChunkRow;
@@ -30,6 +33,10 @@ using internal::Statement;
 using internal::Transaction;
 using meta::internal::NoSuchBucket;
 using meta::internal::OnBadMetadata;
+
+// Puts one commit may carry. More would only lengthen the wait of the first
+// in the batch; 64 is far above what concurrent requests queue here.
+constexpr size_t kMaxPutsPerCommit = 64;
 
 #define STRATA_BUCKET_COLUMNS "name, region, owner, created_ms, policy, cors, tagging, versioning"
 constexpr std::string_view kSelectBucket =
@@ -147,7 +154,8 @@ SqliteMetaStore::SqliteMetaStore(std::unique_ptr<Connection> writer,
                                  const common::Clock* clock)
     : clock_(clock != nullptr ? *clock : system_clock_),
       writer_(std::move(writer)),
-      readers_(std::move(readers)) {}
+      readers_(std::move(readers)),
+      put_commits_(std::make_unique<internal::GroupCommit<PendingPut>>(kMaxPutsPerCommit)) {}
 
 SqliteMetaStore::~SqliteMetaStore() = default;
 
@@ -275,24 +283,59 @@ common::Result<ObjectRecord> SqliteMetaStore::GetObject(std::string_view bucket,
   return *std::move(record);
 }
 
+struct SqliteMetaStore::PendingPut {
+  const ObjectRecord& object;
+  const meta::internal::EncodedObject& encoded;
+  const WriteCondition& condition;
+  const std::vector<ChunkInfo>& written_chunks;
+  int64_t now_ms;
+  std::optional<common::Result<PutResult>> result;  // set by CommitPuts
+};
+
 common::Result<MetaStore::PutResult> SqliteMetaStore::PutObject(
     const ObjectRecord& object, const WriteCondition& condition,
     const std::vector<ChunkInfo>& written_chunks, int64_t now_ms) {
-  // Checked and encoded before taking the lock: nothing here needs it.
+  // Checked and encoded before queueing: nothing here needs the writer.
   STRATA_ASSIGN_OR_RETURN(meta::internal::EncodedObject encoded,
                           meta::internal::EncodeObject(object, written_chunks));
+  PendingPut put{object, encoded, condition, written_chunks, now_ms, std::nullopt};
+  put_commits_->Submit(put, [this](std::span<PendingPut* const> batch) { CommitPuts(batch); });
+  if (!put.result) return Status(common::Code::kInternal, "put was not committed");
+  return *std::move(put.result);
+}
+
+void SqliteMetaStore::CommitPuts(std::span<PendingPut* const> batch) {
+  auto fail_all = [&](const Status& status) {
+    for (PendingPut* put : batch) put->result = status;
+  };
   std::lock_guard lock(write_mu_);
-  // IMMEDIATE: the condition is checked and the row and counts written under
-  // one write lock, so two conditional PUTs on one key cannot both succeed.
-  // Every early return rolls back, so a failed put changes no count.
+  // IMMEDIATE: each put's condition is checked and its row and counts written
+  // under one write lock, so two conditional PUTs on one key cannot both
+  // succeed, in one batch or in two. Every early return rolls back.
   Transaction txn(*writer_);
-  STRATA_RETURN_IF_ERROR(txn.Begin(Transaction::Mode::kWrite));
-  STRATA_RETURN_IF_ERROR(CheckBucketExists(*writer_, object.bucket));
-  STRATA_ASSIGN_OR_RETURN(PutResult put, internal::WriteObject(*writer_, object, encoded, condition,
-                                                               written_chunks, now_ms));
-  // The object exists from here on: COMMIT returns after the WAL fsync.
-  STRATA_RETURN_IF_ERROR(txn.Commit());
-  return put;
+  if (Status begun = txn.Begin(Transaction::Mode::kWrite); !begun.ok()) return fail_all(begun);
+  const bool savepoints = batch.size() > 1;
+  bool any_written = false;
+  for (PendingPut* put : batch) {
+    if (savepoints) {
+      if (Status opened = writer_->Exec("SAVEPOINT put"); !opened.ok()) return fail_all(opened);
+    }
+    put->result = [&]() -> common::Result<PutResult> {
+      STRATA_RETURN_IF_ERROR(CheckBucketExists(*writer_, put->object.bucket));
+      return internal::WriteObject(*writer_, put->object, put->encoded, put->condition,
+                                   put->written_chunks, put->now_ms);
+    }();
+    any_written = any_written || put->result->ok();
+    if (!savepoints) continue;
+    // A failed put leaves nothing behind; if SQLite ended the transaction
+    // itself (I/O error, disk full) the savepoint is gone and so is the batch.
+    Status closed = put->result->ok() ? writer_->Exec("RELEASE put")
+                                      : writer_->Exec("ROLLBACK TO put; RELEASE put");
+    if (!closed.ok()) return fail_all(closed);
+  }
+  if (!any_written) return;  // nothing to commit: the transaction rolls back
+  // The objects exist from here on: COMMIT returns after the WAL fsync.
+  if (Status committed = txn.Commit(); !committed.ok()) return fail_all(committed);
 }
 
 common::Result<ListPage> SqliteMetaStore::ListObjects(std::string_view bucket,

@@ -19,6 +19,7 @@
 #include "meta/deployment_store.h"
 #include "meta/identity_store.h"
 #include "meta/meta_store.h"
+#include "meta/sqlite/internal/group_commit.h"
 
 namespace strata::meta::sqlite {
 
@@ -52,7 +53,10 @@ struct SqliteOptions {
 // snapshot.
 //
 // Durability: a method that returns OK has committed, and the commit is
-// fsynced (synchronous=FULL) before it returns.
+// fsynced (synchronous=FULL) before it returns. Concurrent PutObjects share
+// commits (group commit, internal/group_commit.h): each still returns only
+// after the fsync of the commit that holds it, and each is its own savepoint,
+// so one put's failure (a condition, a missing bucket) undoes only that put.
 //
 // It is also the IdentityStore (migration 0004) and the AuditStore (0005), in
 // the same database file.
@@ -259,6 +263,12 @@ class SqliteMetaStore final : public MetaStore,
   SqliteMetaStore(std::unique_ptr<internal::Connection> writer,
                   std::unique_ptr<internal::ReadPool> readers, const common::Clock* clock);
 
+  // One PutObject waiting for its group commit (PutObject, CommitPuts).
+  struct PendingPut;
+  // Writes a batch of puts in one transaction, each in its own savepoint
+  // (a failed condition undoes only that put), then commits once.
+  void CommitPuts(std::span<PendingPut* const> batch);
+
   common::SystemClock system_clock_;
   const common::Clock& clock_;  // SqliteOptions::clock, or system_clock_
 
@@ -267,6 +277,8 @@ class SqliteMetaStore final : public MetaStore,
   std::unique_ptr<internal::Connection> writer_;
   // Thread-safe itself.
   std::unique_ptr<internal::ReadPool> readers_;
+  // Concurrent PutObjects share one commit (one WAL fsync).
+  std::unique_ptr<internal::GroupCommit<PendingPut>> put_commits_;
 };
 
 }  // namespace strata::meta::sqlite

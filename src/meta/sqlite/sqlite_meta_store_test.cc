@@ -283,5 +283,48 @@ TEST_F(SqliteMetaStoreTest, ConcurrentWritersAllLand) {
             std::vector<std::string>{std::to_string(kThreads * kPerThread)});
 }
 
+// Concurrent puts share commits (group commit), each in its own savepoint: of
+// many If-None-Match: * puts racing for one key exactly one wins, a put that
+// fails (its bucket is missing) takes nothing else in its batch down with
+// it, and everything acknowledged is in the database after a reopen.
+TEST_F(SqliteMetaStoreTest, BatchedPutsKeepEachPutsOwnOutcome) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  STRATA_ASSERT_OK(store->CreateBucket(MakeBucket("b")));
+  constexpr int kThreads = 12;
+  constexpr int kRounds = 30;
+  std::atomic<int> own_failures = 0;
+  std::atomic<int> missing_bucket_wrong = 0;
+  std::vector<std::atomic<int>> winners(kRounds);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      const WriteCondition if_none_match{.kind = WriteCondition::Kind::kIfNoneMatchAny};
+      for (int r = 0; r < kRounds; ++r) {
+        const std::string race = "race/" + std::to_string(r);
+        auto raced = store->PutObject(MakeObject("b", race), if_none_match, {}, kNowMs);
+        if (raced.ok()) {
+          ++winners[r];
+        } else if (raced.status().code() != Code::kPreconditionFailed) {
+          ++own_failures;
+        }
+        auto missing = store->PutObject(MakeObject("nope", "k"), {}, {}, kNowMs);
+        if (missing.ok() || missing.status().code() != Code::kNoSuchBucket) ++missing_bucket_wrong;
+        const std::string own = "own/" + std::to_string(t) + "/" + std::to_string(r);
+        if (!store->PutObject(MakeObject("b", own), {}, {}, kNowMs).ok()) ++own_failures;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(own_failures, 0);
+  EXPECT_EQ(missing_bucket_wrong, 0);
+  for (int r = 0; r < kRounds; ++r) EXPECT_EQ(winners[r].load(), 1) << "round " << r;
+  store.reset();
+  EXPECT_EQ(RawDb(path_).Column("SELECT count(*) FROM objects WHERE key LIKE 'own/%'"),
+            std::vector<std::string>{std::to_string(kThreads * kRounds)});
+  EXPECT_EQ(RawDb(path_).Column("SELECT count(*) FROM objects WHERE key LIKE 'race/%'"),
+            std::vector<std::string>{std::to_string(kRounds)});
+}
+
 }  // namespace
 }  // namespace strata::meta::sqlite
