@@ -71,53 +71,46 @@ TEST(GroupCommitTest, ALoneWriterCommitsAtOnce) {
   EXPECT_EQ(recorder.batches(), (std::vector<std::vector<int>>{{1}}));
 }
 
-TEST(GroupCommitTest, WritersArrivingDuringACommitShareTheNext) {
-  GroupCommit<Item> commits(8);
+// Submits items[0] and holds its commit open until every other item has
+// queued behind it, then lets all run; returns the batches as committed.
+std::vector<std::vector<int>> CommitBehindAHeldOne(size_t max_batch, std::vector<Item>& items) {
+  GroupCommit<Item> commits(max_batch);
   Recorder recorder;
   recorder.HoldFirst();
   auto submit = [&](Item& item) {
     commits.Submit(item, [&](std::span<Item* const> batch) { recorder.Commit(batch); });
   };
-  std::vector<Item> items = {{1}, {2}, {3}, {4}};
   std::thread first([&] { submit(items[0]); });
   recorder.WaitEntered();
   std::vector<std::thread> others;
   for (size_t i = 1; i < items.size(); ++i) others.emplace_back([&, i] { submit(items[i]); });
-  WaitQueued(commits, 3);
+  WaitQueued(commits, items.size() - 1);
   recorder.Release();
   first.join();
   for (std::thread& t : others) t.join();
-  const auto batches = recorder.batches();
+  return recorder.batches();
+}
+
+TEST(GroupCommitTest, WritersArrivingDuringACommitShareTheNext) {
+  std::vector<Item> items = {{1}, {2}, {3}, {4}};
+  const auto batches = CommitBehindAHeldOne(8, items);
   ASSERT_EQ(batches.size(), 2u);
   EXPECT_EQ(batches[0], std::vector<int>{1});
-  EXPECT_EQ(batches[1].size(), 3u);  // 2, 3 and 4 in one commit, in arrival order
+  EXPECT_EQ(batches[1].size(), 3u);  // 2, 3 and 4 in one commit
   for (size_t i = 1; i < items.size(); ++i) EXPECT_EQ(items[i].batch, 1) << i;
 }
 
 TEST(GroupCommitTest, BatchesAreCappedAndEveryWriterIsCommittedOnce) {
-  GroupCommit<Item> commits(2);
-  Recorder recorder;
-  recorder.HoldFirst();
-  auto submit = [&](Item& item) {
-    commits.Submit(item, [&](std::span<Item* const> batch) { recorder.Commit(batch); });
-  };
   std::vector<Item> items = {{1}, {2}, {3}, {4}, {5}, {6}};
-  std::thread first([&] { submit(items[0]); });
-  recorder.WaitEntered();
-  std::vector<std::thread> others;
-  for (size_t i = 1; i < items.size(); ++i) others.emplace_back([&, i] { submit(items[i]); });
-  WaitQueued(commits, 5);
-  recorder.Release();
-  first.join();
-  for (std::thread& t : others) t.join();
+  const auto batches = CommitBehindAHeldOne(2, items);
   std::vector<int> seen;
-  for (const auto& batch : recorder.batches()) {
+  for (const auto& batch : batches) {
     EXPECT_LE(batch.size(), 2u);
     seen.insert(seen.end(), batch.begin(), batch.end());
   }
   std::sort(seen.begin(), seen.end());
   EXPECT_EQ(seen, (std::vector<int>{1, 2, 3, 4, 5, 6}));
-  EXPECT_EQ(recorder.batches().size(), 4u);  // {1}, then 5 queued in pairs
+  EXPECT_EQ(batches.size(), 4u);  // {1}, then the 5 queued ones in pairs
 }
 
 }  // namespace
