@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <exception>
 #include <mutex>
 #include <span>
 #include <vector>
@@ -24,9 +25,6 @@ class GroupCommit {
   GroupCommit(const GroupCommit&) = delete;
   GroupCommit& operator=(const GroupCommit&) = delete;
 
-  // Returns once commit(batch) has returned for a batch holding item; commit
-  // runs on this thread or another caller's, never on two at once, and
-  // reports each item's outcome in the item itself. It must not throw.
   // Requests waiting for a commit to take them (tests use it to line up a
   // batch).
   size_t queued() {
@@ -34,6 +32,12 @@ class GroupCommit {
     return queue_.size();
   }
 
+  // Returns once commit(batch) has returned for a batch holding item; commit
+  // runs on this thread or another caller's, never on two at once, and
+  // reports each item's outcome in the item itself. If commit throws, its
+  // batch still ends (the other items keep whatever outcome commit gave
+  // them) and the exception reaches the caller that ran it; later batches
+  // are not held up.
   template <class CommitBatch>
   void Submit(Item& item, CommitBatch&& commit) {
     Entry entry{&item};
@@ -52,11 +56,17 @@ class GroupCommit {
       std::vector<Item*> items;
       items.reserve(batch.size());
       for (Entry* e : batch) items.push_back(e->item);
-      commit(std::span<Item* const>(items));
+      std::exception_ptr failure;
+      try {
+        commit(std::span<Item* const>(items));
+      } catch (...) {
+        failure = std::current_exception();
+      }
       lock.lock();
       for (Entry* e : batch) e->done = true;
       leader_active_ = false;
       cv_.notify_all();
+      if (failure) std::rethrow_exception(failure);
     }
   }
 

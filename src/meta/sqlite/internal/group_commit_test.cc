@@ -8,6 +8,7 @@
 #include <future>
 #include <mutex>
 #include <span>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -111,6 +112,19 @@ TEST(GroupCommitTest, BatchesAreCappedAndEveryWriterIsCommittedOnce) {
   std::sort(seen.begin(), seen.end());
   EXPECT_EQ(seen, (std::vector<int>{1, 2, 3, 4, 5, 6}));
   EXPECT_EQ(batches.size(), 4u);  // {1}, then the 5 queued ones in pairs
+}
+
+// A commit that throws ends its batch and reaches its own caller; the next
+// writer commits normally instead of waiting forever for a leader.
+TEST(GroupCommitTest, ACommitThatThrowsDoesNotStallLaterWriters) {
+  GroupCommit<Item> commits(8);
+  Item first{1};
+  EXPECT_THROW(commits.Submit(first, [](std::span<Item* const>) { throw std::runtime_error("x"); }),
+               std::runtime_error);
+  Recorder recorder;
+  Item second{2};
+  commits.Submit(second, [&](std::span<Item* const> batch) { recorder.Commit(batch); });
+  EXPECT_EQ(recorder.batches(), (std::vector<std::vector<int>>{{2}}));
 }
 
 }  // namespace
