@@ -318,7 +318,9 @@ void SqliteMetaStore::CommitPuts(std::span<PendingPut* const> batch) {
   bool any_written = false;
   for (PendingPut* put : batch) {
     if (savepoints) {
-      if (Status opened = writer_->Exec("SAVEPOINT put"); !opened.ok()) return fail_all(opened);
+      if (Status opened = writer_->RunCached("SAVEPOINT put"); !opened.ok()) {
+        return fail_all(opened);
+      }
     }
     put->result = [&]() -> common::Result<PutResult> {
       STRATA_RETURN_IF_ERROR(CheckBucketExists(*writer_, put->object.bucket));
@@ -329,8 +331,8 @@ void SqliteMetaStore::CommitPuts(std::span<PendingPut* const> batch) {
     if (!savepoints) continue;
     // A failed put leaves nothing behind; if SQLite ended the transaction
     // itself (I/O error, disk full) the savepoint is gone and so is the batch.
-    Status closed = put->result->ok() ? writer_->Exec("RELEASE put")
-                                      : writer_->Exec("ROLLBACK TO put; RELEASE put");
+    Status closed = writer_->RunCached(put->result->ok() ? "RELEASE put" : "ROLLBACK TO put");
+    if (closed.ok() && !put->result->ok()) closed = writer_->RunCached("RELEASE put");
     if (!closed.ok()) return fail_all(closed);
   }
   if (!any_written) return;  // nothing to commit: the transaction rolls back

@@ -157,8 +157,13 @@ common::Status Connection::Exec(std::string_view sql) {
   return common::Status::Ok();
 }
 
+common::Status Connection::RunCached(std::string_view sql) {
+  STRATA_ASSIGN_OR_RETURN(Statement statement, Prepare(sql));
+  return statement.Run();
+}
+
 common::Result<Statement> Connection::Prepare(std::string_view sql) {
-  auto it = statements_.find(std::string(sql));
+  auto it = statements_.find(sql);
   if (it == statements_.end()) {
     sqlite3_stmt* stmt = nullptr;
     int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
@@ -173,18 +178,18 @@ Transaction::~Transaction() {
   if (!active_) return;
   // Nothing to report to: the caller is already returning an error. If even
   // ROLLBACK fails, SQLite rolls back when the next statement needs the lock.
-  (void)connection_.Exec("ROLLBACK");
+  (void)connection_.RunCached("ROLLBACK");
 }
 
 common::Status Transaction::Begin(Mode mode) {
   STRATA_RETURN_IF_ERROR(
-      connection_.Exec(mode == Mode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"));
+      connection_.RunCached(mode == Mode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"));
   active_ = true;
   return common::Status::Ok();
 }
 
 common::Status Transaction::Commit() {
-  STRATA_RETURN_IF_ERROR(connection_.Exec("COMMIT"));
+  STRATA_RETURN_IF_ERROR(connection_.RunCached("COMMIT"));
   active_ = false;
   return common::Status::Ok();
 }

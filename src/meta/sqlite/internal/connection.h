@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <string>
@@ -92,6 +93,10 @@ class Connection {
 
   // Runs one or more ';'-separated statements that return no rows we need.
   common::Status Exec(std::string_view sql);
+  // Runs one statement through the statement cache: for the few statements
+  // run on every request (BEGIN, COMMIT, SAVEPOINT), which Exec would parse
+  // each time (about 5 % of a small GET's CPU).
+  common::Status RunCached(std::string_view sql);
   // The cached prepared form of `sql`, prepared on first use. At most one
   // Statement per distinct sql may be alive at a time.
   common::Result<Statement> Prepare(std::string_view sql);
@@ -104,8 +109,14 @@ class Connection {
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
 
+  // Finds a std::string key by string_view without building a string.
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
+
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> statements_;
 };
 
 // A transaction on a Connection, rolled back on destruction unless committed,
