@@ -1,5 +1,6 @@
 #include "meta/sqlite/sqlite_meta_store.h"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -10,6 +11,7 @@
 #include "meta/internal/version_rules.h"
 #include "meta/list_walker.h"
 #include "meta/metadata_json.h"
+#include "meta/sqlite/internal/bucket_cache.h"
 #include "meta/sqlite/internal/chunk_refs.h"
 #include "meta/sqlite/internal/connection.h"
 #include "meta/sqlite/internal/migrator.h"
@@ -124,6 +126,23 @@ common::Status UpdateBucketColumn(Connection& writer, std::string_view sql, std:
   return txn.Commit();
 }
 
+// Invalidates a bucket's cached row when it goes out of scope. Declared
+// before a write's lock and transaction, it runs after the commit or the
+// rollback, so no reader can cache the row as it was before the write once
+// the write has returned.
+class InvalidateBucketOnExit {
+ public:
+  InvalidateBucketOnExit(internal::BucketCache& cache, std::string_view name)
+      : cache_(cache), name_(name) {}
+  ~InvalidateBucketOnExit() { cache_.Invalidate(name_); }
+  InvalidateBucketOnExit(const InvalidateBucketOnExit&) = delete;
+  InvalidateBucketOnExit& operator=(const InvalidateBucketOnExit&) = delete;
+
+ private:
+  internal::BucketCache& cache_;
+  std::string_view name_;
+};
+
 }  // namespace
 
 common::Result<std::unique_ptr<SqliteMetaStore>> SqliteMetaStore::Open(const std::string& path) {
@@ -132,8 +151,10 @@ common::Result<std::unique_ptr<SqliteMetaStore>> SqliteMetaStore::Open(const std
 
 common::Result<std::unique_ptr<SqliteMetaStore>> SqliteMetaStore::Open(
     const std::string& path, const SqliteOptions& options) {
-  if (options.read_connections < 1 || options.busy_timeout_ms < 0) {
-    return Error(Code::kInvalidArgument, "read_connections must be >= 1, busy_timeout_ms >= 0");
+  if (options.read_connections < 1 || options.busy_timeout_ms < 0 ||
+      options.bucket_cache_ttl_ms < 0) {
+    return Error(Code::kInvalidArgument,
+                 "read_connections must be >= 1, busy_timeout_ms and bucket_cache_ttl_ms >= 0");
   }
   // The writer opens first: it creates the file and the WAL index that the
   // query-only readers need.
@@ -146,21 +167,25 @@ common::Result<std::unique_ptr<SqliteMetaStore>> SqliteMetaStore::Open(
       internal::ConnectionOptions{.busy_timeout_ms = options.busy_timeout_ms, .query_only = true},
       options.read_connections);
   return std::unique_ptr<SqliteMetaStore>(
-      new SqliteMetaStore(std::move(writer), std::move(readers), options.clock));
+      new SqliteMetaStore(std::move(writer), std::move(readers), options.clock,
+                          std::chrono::milliseconds(options.bucket_cache_ttl_ms)));
 }
 
 SqliteMetaStore::SqliteMetaStore(std::unique_ptr<Connection> writer,
                                  std::unique_ptr<internal::ReadPool> readers,
-                                 const common::Clock* clock)
+                                 const common::Clock* clock,
+                                 std::chrono::milliseconds bucket_cache_ttl)
     : clock_(clock != nullptr ? *clock : system_clock_),
       writer_(std::move(writer)),
       readers_(std::move(readers)),
-      put_commits_(std::make_unique<internal::GroupCommit<PendingPut>>(kMaxPutsPerCommit)) {}
+      put_commits_(std::make_unique<internal::GroupCommit<PendingPut>>(kMaxPutsPerCommit)),
+      buckets_(std::make_unique<internal::BucketCache>(bucket_cache_ttl)) {}
 
 SqliteMetaStore::~SqliteMetaStore() = default;
 
 common::Status SqliteMetaStore::CreateBucket(const Bucket& bucket) {
   STRATA_ASSIGN_OR_RETURN(std::string tagging, EncodeTags(bucket.tagging));
+  InvalidateBucketOnExit invalidate(*buckets_, bucket.name);
   std::lock_guard lock(write_mu_);
   Transaction txn(*writer_);
   STRATA_RETURN_IF_ERROR(txn.Begin(Transaction::Mode::kWrite));
@@ -182,9 +207,12 @@ common::Status SqliteMetaStore::CreateBucket(const Bucket& bucket) {
 }
 
 common::Result<Bucket> SqliteMetaStore::GetBucket(std::string_view name) {
+  if (std::optional<Bucket> cached = buckets_->Find(name)) return *std::move(cached);
+  const uint64_t ticket = buckets_->Ticket();
   STRATA_ASSIGN_OR_RETURN(internal::ReadPool::Lease reader, readers_->Acquire());
   STRATA_ASSIGN_OR_RETURN(std::optional<Bucket> bucket, FindBucket(*reader, name));
   if (!bucket) return NoSuchBucket(name);
+  buckets_->Fill(ticket, *bucket);
   return *std::move(bucket);
 }
 
@@ -204,6 +232,7 @@ common::Result<std::vector<Bucket>> SqliteMetaStore::ListBuckets() {
 common::Status SqliteMetaStore::DeleteBucket(std::string_view name) {
   // Read before the lock: the time the bucket's uploads are aborted at.
   const int64_t now_ms = clock_.NowMillis();
+  InvalidateBucketOnExit invalidate(*buckets_, name);
   std::lock_guard lock(write_mu_);
   Transaction txn(*writer_);
   STRATA_RETURN_IF_ERROR(txn.Begin(Transaction::Mode::kWrite));
@@ -224,11 +253,13 @@ common::Status SqliteMetaStore::DeleteBucket(std::string_view name) {
 }
 
 common::Status SqliteMetaStore::SetBucketPolicy(std::string_view name, std::string_view policy) {
+  InvalidateBucketOnExit invalidate(*buckets_, name);
   std::lock_guard lock(write_mu_);
   return UpdateBucketColumn(*writer_, kSetBucketPolicy, name, policy);
 }
 
 common::Status SqliteMetaStore::SetBucketCors(std::string_view name, std::string_view cors) {
+  InvalidateBucketOnExit invalidate(*buckets_, name);
   std::lock_guard lock(write_mu_);
   return UpdateBucketColumn(*writer_, kSetBucketCors, name, cors);
 }
@@ -236,12 +267,14 @@ common::Status SqliteMetaStore::SetBucketCors(std::string_view name, std::string
 common::Status SqliteMetaStore::SetBucketTagging(std::string_view name,
                                                  const MetadataPairs& tagging) {
   STRATA_ASSIGN_OR_RETURN(std::string encoded, EncodeTags(tagging));
+  InvalidateBucketOnExit invalidate(*buckets_, name);
   std::lock_guard lock(write_mu_);
   return UpdateBucketColumn(*writer_, kSetBucketTagging, name, encoded);
 }
 
 common::Status SqliteMetaStore::SetBucketVersioning(std::string_view name, Versioning versioning) {
   STRATA_RETURN_IF_ERROR(meta::internal::CheckVersioningChange(versioning));
+  InvalidateBucketOnExit invalidate(*buckets_, name);
   std::lock_guard lock(write_mu_);
   return UpdateBucketColumn(*writer_, kSetBucketVersioning, name,
                             meta::internal::VersioningText(versioning));

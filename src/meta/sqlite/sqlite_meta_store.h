@@ -2,6 +2,7 @@
 // mode with synchronous=FULL. The default for single-node deployments.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -24,6 +25,7 @@
 namespace strata::meta::sqlite {
 
 namespace internal {
+class BucketCache;
 class Connection;
 class ReadPool;
 }  // namespace internal
@@ -39,6 +41,13 @@ struct SqliteOptions {
   // takes no now_ms). Null for the system clock. Not owned; must outlive the
   // store.
   const common::Clock* clock = nullptr;
+  // How long GetBucket may answer from memory (internal/bucket_cache.h); 0
+  // turns the cache off. Writes through this store are seen at once either
+  // way; this bounds how long a bucket write by another store on the same
+  // file goes unseen. The server opens one store per database file; tests
+  // that stand several stores on one file in for nodes sharing a database
+  // set 0.
+  int bucket_cache_ttl_ms = 1000;
 };
 
 // Thread-safe: every method may be called from any number of threads.
@@ -57,6 +66,11 @@ struct SqliteOptions {
 // commits (group commit, internal/group_commit.h): each still returns only
 // after the fsync of the commit that holds it, and each is its own savepoint,
 // so one put's failure (a condition, a missing bucket) undoes only that put.
+//
+// GetBucket is answered from memory (internal/bucket_cache.h) for up to a
+// second after a read; every bucket write through this store invalidates it
+// at once, so only a write by another process can go unseen, for at most
+// that second.
 //
 // It is also the IdentityStore (migration 0004) and the AuditStore (0005), in
 // the same database file.
@@ -261,7 +275,8 @@ class SqliteMetaStore final : public MetaStore,
 
  private:
   SqliteMetaStore(std::unique_ptr<internal::Connection> writer,
-                  std::unique_ptr<internal::ReadPool> readers, const common::Clock* clock);
+                  std::unique_ptr<internal::ReadPool> readers, const common::Clock* clock,
+                  std::chrono::milliseconds bucket_cache_ttl);
 
   // One PutObject waiting for its group commit (PutObject, CommitPuts).
   struct PendingPut;
@@ -279,6 +294,8 @@ class SqliteMetaStore final : public MetaStore,
   std::unique_ptr<internal::ReadPool> readers_;
   // Concurrent PutObjects share one commit (one WAL fsync).
   std::unique_ptr<internal::GroupCommit<PendingPut>> put_commits_;
+  // GetBucket's answers; every bucket write invalidates its entry.
+  std::unique_ptr<internal::BucketCache> buckets_;
 };
 
 }  // namespace strata::meta::sqlite

@@ -81,7 +81,10 @@ class CacheTest : public ::testing::Test {
 
   // A new node on this test's database. Null (with a failure) on error.
   Node* AddNode(const std::string& url, const CacheOptions& options) {
-    auto store = sqlite::SqliteMetaStore::Open((dir_ / "meta.db").string());
+    // Nodes share the file here, as nodes share a database: each sees the
+    // others' bucket writes at once only without the store's own cache.
+    auto store =
+        sqlite::SqliteMetaStore::Open((dir_ / "meta.db").string(), {.bucket_cache_ttl_ms = 0});
     EXPECT_TRUE(store.ok()) << store.status().ToString();
     if (!store.ok()) return nullptr;
     auto node = std::make_unique<Node>();
