@@ -206,7 +206,7 @@ common::Result<AuthResult> SigV4Verifier::AuthenticatePost(const PostSignature& 
   }
   STRATA_ASSIGN_OR_RETURN(Credential credential, credentials_.Lookup(claim.access_key));
   std::string signing_key =
-      DeriveSigningKey(credential.secret_key, claim.date, claim.region, claim.service);
+      signing_keys_.Get(credential.secret_key, claim.date, claim.region, claim.service);
   std::string expected = SignHex(signing_key, form.policy);
   std::string given = http::ToLower(form.signature);
   if (!common::ConstantTimeEquals(expected, given)) {
@@ -246,7 +246,7 @@ common::Status SigV4Verifier::VerifySignature(
     std::string_view payload_line, std::string_view excluded_query_name, AuthResult& result) const {
   STRATA_ASSIGN_OR_RETURN(Credential credential, credentials_.Lookup(claim.access_key));
   std::string signing_key =
-      DeriveSigningKey(credential.secret_key, claim.date, claim.region, claim.service);
+      signing_keys_.Get(credential.secret_key, claim.date, claim.region, claim.service);
   std::string scope = claim.Scope();
   std::string headers = CanonicalHeaders(request.headers, claim.signed_header_names);
 

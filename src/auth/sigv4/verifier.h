@@ -52,6 +52,7 @@
 #include "auth/credentials.h"
 #include "auth/sigv4/authorization.h"
 #include "auth/sigv4/payload.h"
+#include "auth/sigv4/signing_key_cache.h"
 #include "common/byte_stream.h"
 #include "common/clock.h"
 #include "common/result.h"
@@ -161,6 +162,7 @@ class SigV4Verifier {
   CredentialStore& credentials_;
   const common::Clock& clock_;
   const SigV4Options options_;
+  mutable SigningKeyCache signing_keys_;
 };
 
 // The length of the payload the operation sees: Content-Length, or for
