@@ -16,6 +16,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "common/string_hash.h"
+
 namespace strata::auth {
 
 class SigningKeyCache {
@@ -30,14 +32,9 @@ class SigningKeyCache {
   size_t size() const;
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-
   size_t capacity_;
   mutable std::mutex mu_;
-  std::unordered_map<std::string, std::string, Hash, std::equal_to<>> keys_;
+  std::unordered_map<std::string, std::string, common::StringHash, std::equal_to<>> keys_;
 };
 
 }  // namespace strata::auth

@@ -24,6 +24,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "common/string_hash.h"
 #include "meta/meta_store.h"
 
 namespace strata::meta::sqlite::internal {
@@ -48,10 +49,6 @@ class BucketCache {
   size_t size();
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   struct Entry {
     Bucket bucket;
     Clock::time_point filled_at;
@@ -61,7 +58,8 @@ class BucketCache {
   const size_t capacity_;
   std::mutex mu_;
   uint64_t generation_ = 0;  // GUARDED_BY(mu_): +1 per invalidation
-  std::unordered_map<std::string, Entry, Hash, std::equal_to<>> entries_;  // GUARDED_BY(mu_)
+  std::unordered_map<std::string, Entry, common::StringHash, std::equal_to<>>
+      entries_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace strata::meta::sqlite::internal

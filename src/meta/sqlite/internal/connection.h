@@ -17,6 +17,7 @@
 
 #include "common/result.h"
 #include "common/status.h"
+#include "common/string_hash.h"
 
 namespace strata::meta::sqlite::internal {
 
@@ -109,14 +110,9 @@ class Connection {
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
 
-  // Finds a std::string key by string_view without building a string.
-  struct SqlHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
-  };
-
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> statements_;
+  // Found by string_view: no std::string is built per lookup.
+  std::unordered_map<std::string, sqlite3_stmt*, common::StringHash, std::equal_to<>> statements_;
 };
 
 // A transaction on a Connection, rolled back on destruction unless committed,
