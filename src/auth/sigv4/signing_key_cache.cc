@@ -6,14 +6,14 @@ namespace strata::auth {
 
 std::string SigningKeyCache::Get(std::string_view secret_key, std::string_view date,
                                  std::string_view region, std::string_view service) {
-  // NUL cannot occur in a date, region or service name, so the joined tuple
-  // names one (secret, date, region, service) only.
+  // Each part carries its length, so no two tuples join to the same text
+  // whatever bytes they hold (a presigned URL's region may carry %00).
   std::string tuple;
-  tuple.reserve(secret_key.size() + date.size() + region.size() + service.size() + 3);
-  tuple.append(date).push_back('\0');
-  tuple.append(region).push_back('\0');
-  tuple.append(service).push_back('\0');
-  tuple.append(secret_key);
+  tuple.reserve(secret_key.size() + date.size() + region.size() + service.size() + 4 * 9);
+  for (std::string_view part : {date, region, service, secret_key}) {
+    tuple.append(std::to_string(part.size())).push_back(':');
+    tuple.append(part);
+  }
   {
     std::lock_guard lock(mu_);
     if (auto it = keys_.find(tuple); it != keys_.end()) return it->second;

@@ -36,7 +36,13 @@ TEST(SigningKeyCacheTest, EveryPartOfTheTupleNamesItsOwnKey) {
   // Parts shifted across the separators are still different tuples.
   EXPECT_EQ(cache.Get("s3", "20130524", "us-east-1", ""),
             DeriveSigningKey("s3", "20130524", "us-east-1", ""));
-  EXPECT_EQ(cache.size(), 6u);
+  // Parts holding NUL bytes (a presigned URL's region can: %00) neither.
+  const std::string with_nul_region("us\0s3", 5);
+  EXPECT_EQ(cache.Get(kSecret, "20130524", with_nul_region, ""),
+            DeriveSigningKey(kSecret, "20130524", with_nul_region, ""));
+  EXPECT_EQ(cache.Get(kSecret, "20130524", "us", std::string("s3\0", 3)),
+            DeriveSigningKey(kSecret, "20130524", "us", std::string("s3\0", 3)));
+  EXPECT_EQ(cache.size(), 8u);
   EXPECT_EQ(cache.Get(kSecret, "20130524", "us-east-1", "s3"), base);
 }
 
