@@ -2,6 +2,8 @@
 
 namespace strata::http {
 
+bool Handler::TryHandleInline(const Request&, ResponseWriter&) { return false; }
+
 Response Handler::Reject(const Request&, const common::Status& reason) {
   Response r;
   r.status = reason.code() == common::Code::kSlowDown ? 503 : 400;

@@ -4,7 +4,9 @@
 // first byte of a connection tells them apart).
 //
 // Threads: `io_threads` run all socket I/O (each connection is one coroutine
-// on its own strand); `worker_threads` run Handler::Handle, which may block.
+// on its own strand) and Handler::TryHandleInline, the fast path a handler
+// may offer for requests without a body; `worker_threads` run
+// Handler::Handle, which may block.
 // A request's body and response are streamed between the two, never buffered
 // whole, so memory per request is bounded (about 64 KiB + the request head).
 #pragma once
@@ -45,7 +47,7 @@ struct ServerOptions {
 class Server {
  public:
   // handler must outlive the server. It is called concurrently from up to
-  // worker_threads threads.
+  // worker_threads + io_threads threads.
   Server(ServerOptions options, Handler& handler);
   ~Server();
   Server(const Server&) = delete;

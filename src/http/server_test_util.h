@@ -18,13 +18,20 @@ namespace strata::http::testing {
 class FunctionHandler : public Handler {
  public:
   using Function = std::function<void(const Request&, common::ByteSource&, ResponseWriter&)>;
-  explicit FunctionHandler(Function function) : function_(std::move(function)) {}
+  // Handler::TryHandleInline; none declines every request.
+  using InlineFunction = std::function<bool(const Request&, ResponseWriter&)>;
+  explicit FunctionHandler(Function function, InlineFunction inline_function = nullptr)
+      : function_(std::move(function)), inline_function_(std::move(inline_function)) {}
   void Handle(const Request& request, common::ByteSource& body, ResponseWriter& response) override {
     function_(request, body, response);
+  }
+  bool TryHandleInline(const Request& request, ResponseWriter& response) override {
+    return inline_function_ ? inline_function_(request, response) : false;
   }
 
  private:
   Function function_;
+  InlineFunction inline_function_;
 };
 
 // Test options: loopback, ephemeral port, few threads (the test machine is
@@ -41,8 +48,10 @@ inline ServerOptions TestOptions() {
 // Starts a server for one test and stops it at the end.
 class TestServer {
  public:
-  TestServer(ServerOptions options, FunctionHandler::Function function)
-      : handler_(std::move(function)), server_(std::move(options), handler_) {
+  TestServer(ServerOptions options, FunctionHandler::Function function,
+             FunctionHandler::InlineFunction inline_function = nullptr)
+      : handler_(std::move(function), std::move(inline_function)),
+        server_(std::move(options), handler_) {
     common::Status status = server_.Start();
     EXPECT_TRUE(status.ok()) << status.ToString();
   }

@@ -115,6 +115,8 @@ class BodyBridge final : public common::ByteSource {
   Connection& connection_;
 };
 
+}  // namespace
+
 // The response head waits for the first body bytes, so both go out in one
 // hop to the connection's strand and one socket write; a head with no body
 // (HEAD, most errors, PUT's answer) is sent by the connection itself when
@@ -122,10 +124,14 @@ class BodyBridge final : public common::ByteSource {
 // piece (a small GET, an error document) is copied and sent the same way:
 // the handler never waits on the socket, and the response costs no thread
 // switch beyond the handler's own two (to the worker pool and back).
+//
+// On the I/O thread (Handler::TryHandleInline) only that deferred form is
+// possible: a blocking write from there would wait for the very thread that
+// is to perform it.
 class WriterBridge final : public ResponseWriter {
  public:
   // Copying a body this small costs less than the blocking write it saves.
-  static constexpr size_t kDeferredBodyLimit = 64 * 1024;
+  static constexpr size_t kDeferredBodyLimit = Handler::kInlineBodyLimit;
 
   struct PendingHead {
     int status = 0;
@@ -134,7 +140,9 @@ class WriterBridge final : public ResponseWriter {
     std::string body;  // the whole body when it was deferred, else empty
   };
 
-  explicit WriterBridge(Connection& connection) : connection_(connection) {}
+  enum class Thread { kWorker, kIo };
+
+  WriterBridge(Connection& connection, Thread thread) : connection_(connection), thread_(thread) {}
   Status WriteHead(int status, const Headers& headers, uint64_t content_length) override {
     if (head_written_) return Status(Code::kInternal, "response head already written");
     head_written_ = true;
@@ -148,11 +156,17 @@ class WriterBridge final : public ResponseWriter {
       connection_.RequestClose();
       return Status(Code::kInternal, "response body longer than its Content-Length");
     }
+    if (pending_ && data.size() == pending_->content_length && data.size() <= kDeferredBodyLimit) {
+      pending_->body.assign(data.data(), data.size());
+      return Status::Ok();
+    }
+    if (thread_ == Thread::kIo) {
+      connection_.RequestClose();
+      return Status(Code::kInternal,
+                    "a response body written on the I/O thread must come whole, at most " +
+                        std::to_string(kDeferredBodyLimit) + " bytes");
+    }
     if (pending_) {
-      if (data.size() == pending_->content_length && data.size() <= kDeferredBodyLimit) {
-        pending_->body.assign(data.data(), data.size());
-        return Status::Ok();
-      }
       PendingHead head = std::move(*pending_);
       pending_.reset();
       return connection_.WriteHeadAndBodyBlocking(head.status, head.headers, head.content_length,
@@ -169,9 +183,12 @@ class WriterBridge final : public ResponseWriter {
 
  private:
   Connection& connection_;
+  const Thread thread_;
   bool head_written_ = false;
   std::optional<PendingHead> pending_;
 };
+
+namespace {
 
 // Runs fn on the worker pool, then resumes the caller on its own executor
 // (the connection's strand), passing on what fn threw: one post to the pool
@@ -441,9 +458,26 @@ net::awaitable<void> Connection::PrereadBody() {
 
 net::awaitable<bool> Connection::Dispatch() {
   Exchange& ex = *exchange_;
+  if (parser_->is_done()) {
+    // No body to read: the handler may answer right here (TryHandleInline).
+    WriterBridge writer(*this, WriterBridge::Thread::kIo);
+    bool answered = false;
+    std::string failure;
+    try {
+      answered = context_.handler.TryHandleInline(ex.request, writer);
+    } catch (const std::exception& e) {
+      failure = e.what();
+    } catch (...) {
+      failure = "unknown exception";
+    }
+    // A head written means answered, whatever was returned.
+    if (answered || writer.head_written() || !failure.empty()) {
+      co_return co_await Finish(writer, std::move(failure));
+    }
+  }
   co_await PrereadBody();
   BodyBridge body(*this);
-  WriterBridge writer(*this);
+  WriterBridge writer(*this, WriterBridge::Thread::kWorker);
   std::string failure;
   try {
     co_await RunOnWorkers(
@@ -454,6 +488,11 @@ net::awaitable<bool> Connection::Dispatch() {
   } catch (...) {
     failure = "unknown exception";
   }
+  co_return co_await Finish(writer, std::move(failure));
+}
+
+net::awaitable<bool> Connection::Finish(WriterBridge& writer, std::string failure) {
+  Exchange& ex = *exchange_;
   context_.ReleaseSlot();
   if (std::optional<WriterBridge::PendingHead> head = writer.TakePendingHead();
       head && failure.empty()) {

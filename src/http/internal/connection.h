@@ -23,6 +23,7 @@
 namespace strata::http::internal {
 
 class Connection;
+class WriterBridge;
 
 // What the server shares with its connections. Owned by the server, which
 // outlives every connection.
@@ -77,7 +78,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   net::awaitable<void> Serve();
   // Serves one request whose first bytes are in buffer_. False => close.
   net::awaitable<bool> ServeOne();
+  // Runs the handler: TryHandleInline on this thread when the request has no
+  // body, else (or when it declines) Handle on the worker pool.
   net::awaitable<bool> Dispatch();
+  // After the handler returned (failure: what it threw, else empty): sends
+  // what it left pending, answers 500 for a handler that failed or wrote
+  // nothing, drains an unread body. False => close.
+  net::awaitable<bool> Finish(WriterBridge& writer, std::string failure);
   // A small body with a Content-Length is read whole before the handler
   // runs, as nginx buffers small request bodies: the handler's reads then
   // cost no thread switch, and a client slow to send it holds no worker
