@@ -43,6 +43,10 @@ void RootHandler::Handle(const http::Request& request, common::ByteSource& body,
                                 .sent_bytes = answer.body.size()});
 }
 
+bool RootHandler::TryHandleInline(const http::Request& request, http::ResponseWriter& response) {
+  return !request.path.starts_with(kReservedPrefix) && parts_.s3.TryHandleInline(request, response);
+}
+
 http::Response RootHandler::Reject(const http::Request& request, const common::Status& reason) {
   // Turned away before parsing (limits, a full server): no operation known.
   http::Response answer = parts_.s3.Reject(request, reason);

@@ -54,6 +54,8 @@ class RootHandler : public http::Handler {
   void Handle(const http::Request& request, common::ByteSource& body,
               http::ResponseWriter& response) override;
   http::Response Reject(const http::Request& request, const common::Status& reason) override;
+  // S3 requests only: the reserved paths are always served on a worker.
+  bool TryHandleInline(const http::Request& request, http::ResponseWriter& response) override;
 
  private:
   http::Response Reserved(const http::Request& request);

@@ -22,6 +22,7 @@
 #include "identity/identity_service.h"
 #include "meta/cache/cached_meta_store.h"
 #include "meta/open_meta_store.h"
+#include "meta/sqlite/sqlite_meta_store.h"
 #include "obs/audit_trail.h"
 #include "obs/log_format.h"
 #include "obs/metrics.h"
@@ -202,6 +203,11 @@ int RunServer(const ServerConfig& config) {
   s3_options.region = config.region;
   s3_options.metrics = &metrics;
   s3_options.audit = audit->get();
+  // Reads of the embedded database are local file reads, cheap enough for
+  // the I/O threads; PostgreSQL and Redis answer over the network.
+  s3_options.serve_reads_inline =
+      cache == nullptr &&
+      dynamic_cast<const meta::sqlite::SqliteMetaStore*>(opened->store.get()) != nullptr;
   s3::S3Handler s3_handler(s3_options, verifier, identity, buckets, objects, multipart);
   admin::StorageAdmin storage_admin(verifier, identity, {timed_meta, **chunks, healer, gc, worker},
                                     audit->get());

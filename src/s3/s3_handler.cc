@@ -87,15 +87,31 @@ http::Response S3Handler::Reject(const http::Request& request, const common::Sta
 
 void S3Handler::Handle(const http::Request& request, common::ByteSource& body,
                        http::ResponseWriter& response) {
+  Progress progress;
+  (void)Run(request, body, response, progress);
+}
+
+bool S3Handler::TryHandleInline(const http::Request& request, http::ResponseWriter& response) {
+  if (!options_.serve_reads_inline || (request.method != "GET" && request.method != "HEAD")) {
+    return false;
+  }
+  common::StringSource no_body("");
+  Progress progress;
+  progress.on_io_thread = true;
+  return Run(request, no_body, response, progress);
+}
+
+bool S3Handler::Run(const http::Request& request, common::ByteSource& body,
+                    http::ResponseWriter& response, Progress& progress) {
   auto started = std::chrono::steady_clock::now();
   // Below the counting writer: every answer, errors included, gets the CORS
   // headers Serve finds (progress.cors_headers).
   CorsHeaderWriter cors_writer(response);
   CountingWriter writer(cors_writer);
   common::CountingSource counted_body(body);
-  Progress progress;
   cors_writer.Use(&progress.cors_headers);
   common::Status status = Serve(request, counted_body, writer, progress);
+  if (progress.needs_worker && status.ok() && !writer.head_written()) return false;
   if (!status.ok()) {
     if (writer.head_written()) {
       // The status line is gone; the only honest signal left is to cut the
@@ -144,6 +160,7 @@ void S3Handler::Handle(const http::Request& request, common::ByteSource& body,
                                      .sent_bytes = writer.bytes(),
                                      .error_code = error_code});
   }
+  return true;
 }
 
 void S3Handler::Audit(const http::Request& request, const Progress& progress, int http_status,
@@ -168,6 +185,11 @@ void S3Handler::Audit(const http::Request& request, const Progress& progress, in
 common::Status S3Handler::Serve(const http::Request& request, common::ByteSource& raw_body,
                                 http::ResponseWriter& response, Progress& progress) {
   STRATA_ASSIGN_OR_RETURN(Route route, ParseEndpoint(request, options_.route));
+  if (progress.on_io_thread && !std::holds_alternative<op::GetObject>(route.endpoint) &&
+      !std::holds_alternative<op::HeadObject>(route.endpoint)) {
+    progress.needs_worker = true;
+    return common::Status::Ok();
+  }
   progress.operation = std::string(OperationName(route.endpoint));
   progress.action = std::string(IamAction(route.endpoint));
   progress.bucket = BucketOf(route.endpoint);
@@ -236,8 +258,15 @@ common::Status S3Handler::Serve(const http::Request& request, common::ByteSource
                           verifier_.VerifiedBody(auth, request, raw_body));
   STRATA_ASSIGN_OR_RETURN(std::optional<uint64_t> payload_length,
                           auth::PayloadLength(auth, request));
-  RequestContext ctx{request,  route.query,   *body,       payload_length,
-                     response, progress.user, &authorizer, &progress.error_headers};
+  RequestContext ctx{request,
+                     route.query,
+                     *body,
+                     payload_length,
+                     response,
+                     progress.user,
+                     &authorizer,
+                     &progress.error_headers,
+                     progress.on_io_thread ? &progress.needs_worker : nullptr};
 
   return std::visit(
       Overloaded{

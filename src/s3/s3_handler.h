@@ -28,6 +28,11 @@ struct S3Options {
   // obs::ShouldAudit picks (mutations, and refused requests of any method)
   // is recorded there: "s3:" IAM action, bucket, key, caller, status.
   obs::AuditTrail* audit = nullptr;
+  // Serve GET and HEAD of objects whose answer needs no drive (a HEAD, or a
+  // body kept inline in the metadata row) on the connection's I/O thread
+  // (TryHandleInline). Only for a metadata store whose reads never wait on
+  // the network: the embedded SQLite, without the Redis cache.
+  bool serve_reads_inline = false;
 };
 
 class S3Handler : public http::Handler {
@@ -39,6 +44,7 @@ class S3Handler : public http::Handler {
 
   void Handle(const http::Request& request, common::ByteSource& body,
               http::ResponseWriter& response) override;
+  bool TryHandleInline(const http::Request& request, http::ResponseWriter& response) override;
   http::Response Reject(const http::Request& request, const common::Status& reason) override;
 
  private:
@@ -58,7 +64,16 @@ class S3Handler : public http::Handler {
     // Headers a failing handler wants on its error response
     // (RequestContext::error_headers).
     http::Headers error_headers;
+    // Set on the I/O thread (TryHandleInline): leave to a worker what needs
+    // one. Serve then sets needs_worker and writes nothing.
+    bool on_io_thread = false;
+    bool needs_worker = false;
   };
+  // Handle and TryHandleInline: serves the request, logs and counts it.
+  // False when progress.on_io_thread and the request needs a worker; then
+  // nothing was written, logged or counted.
+  bool Run(const http::Request& request, common::ByteSource& body, http::ResponseWriter& response,
+           Progress& progress);
   // The audit record of a finished request (obs/audit_trail.h).
   void Audit(const http::Request& request, const Progress& progress, int http_status,
              std::string_view error_code);

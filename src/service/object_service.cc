@@ -163,6 +163,8 @@ common::Result<GetObjectOutput> ObjectService::Get(const GetObjectInput& input) 
       }
       output.body =
           std::make_unique<common::OwnedStringSource>(object.inline_data.substr(offset, length));
+    } else if (input.memory_only) {
+      output.body_on_drives = true;
     } else {
       STRATA_ASSIGN_OR_RETURN(
           output.body,

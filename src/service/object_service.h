@@ -54,12 +54,16 @@ struct GetObjectInput {
   // ?versionId= (store naming: "" is the null version); nullopt reads the
   // current object.
   std::optional<std::string> version_id;
+  // When set, a body kept on the drives is not opened (output.body stays
+  // null, output.body_on_drives is set): the caller cannot wait for drives.
+  bool memory_only = false;
 };
 
 struct GetObjectOutput {
   meta::ObjectRecord object;
   std::optional<ByteRange> range;            // set for a partial response (206)
   std::unique_ptr<common::ByteSource> body;  // null for HEAD
+  bool body_on_drives = false;               // with memory_only: the body was not opened
 };
 
 struct CopyObjectInput {

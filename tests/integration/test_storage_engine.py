@@ -23,6 +23,7 @@ import socket
 import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -490,6 +491,30 @@ def test_inline_threshold_zero_stores_every_byte_in_chunks(start_server):
     assert len(shard_files(server)) == K + M
     assert_reads_back(c, b, "one", one)
     assert_reads_back(c, b, "empty", b"")
+
+
+def test_inline_bodies_larger_than_an_io_thread_answer_still_read_back(start_server):
+    # With the embedded store, GET/HEAD of inline objects are answered on the
+    # connection's I/O thread, which takes whole bodies of at most 64 KiB; an
+    # inline body above that (a raised --inline-threshold) goes to a worker.
+    server = start_server("--inline-threshold", str(MiB))
+    c = server.client()
+    b = new_bucket(c, "biginline")
+    objects = {f"size-{n}": os.urandom(n)
+               for n in (0, 1, 64 * KiB - 1, 64 * KiB, 64 * KiB + 1, MiB)}
+    for key, data in objects.items():
+        c.put_object(Bucket=b, Key=key, Body=data)
+    assert chunk_rows(server) == {}  # every body inline
+    for key, data in objects.items():
+        assert_reads_back(c, b, key, data)
+        assert c.head_object(Bucket=b, Key=key)["ContentLength"] == len(data)
+        if len(data) > 1:
+            assert_range(c, b, key, data, 1, len(data) - 1)
+    # Many reads at once over both paths, on a few connections each.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for _ in pool.map(lambda kv: assert_reads_back(c, b, kv[0], kv[1]),
+                          list(objects.items()) * 8):
+            pass
 
 
 # --------------------------------------------------------------------------

@@ -41,6 +41,11 @@ struct RequestContext {
   // delete marker: x-amz-delete-marker, x-amz-version-id). Never null when
   // the S3Handler runs a handler.
   http::Headers* error_headers = nullptr;
+  // Set when the handler runs on the connection's I/O thread
+  // (http::Handler::TryHandleInline): a handler that would have to read the
+  // drives sets *needs_worker and returns OK having written nothing, to be
+  // run again on a worker.
+  bool* needs_worker = nullptr;
 };
 
 // Writes a response whose body is in memory.

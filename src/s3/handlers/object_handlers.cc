@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/time_format.h"
+#include "http/handler.h"
 #include "s3/handlers/checksum_headers.h"
 #include "s3/handlers/object_headers.h"
 #include "s3/handlers/tagging_handlers.h"
@@ -76,6 +77,7 @@ common::Status ServeObject(RequestContext& ctx, Services& services, const std::s
     }
   }
   input.head_only = head_only;
+  input.memory_only = ctx.needs_worker != nullptr;
   STRATA_ASSIGN_OR_RETURN(input.version_id, QueryVersionId(ctx.query));
   auto output = services.objects.Get(input);
   if (!output.ok()) {
@@ -93,6 +95,14 @@ common::Status ServeObject(RequestContext& ctx, Services& services, const std::s
     }
     ReportDeleteMarker(ctx, services, bucket, key, input.version_id, output.status());
     return output.status();
+  }
+  // On the I/O thread only a body in memory that fits its one whole write
+  // can be sent; anything else is served again on a worker.
+  if (ctx.needs_worker != nullptr &&
+      (output->body_on_drives ||
+       (!head_only && output->object.size > http::Handler::kInlineBodyLimit))) {
+    *ctx.needs_worker = true;
+    return common::Status::Ok();
   }
   http::Headers headers;
   WriteObjectHeaders(output->object, ctx.query, headers);
