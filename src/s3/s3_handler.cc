@@ -128,27 +128,31 @@ bool S3Handler::Run(const http::Request& request, common::ByteSource& body,
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                     std::chrono::steady_clock::now() - started)
                     .count();
-  nlohmann::json line = {
-      {"request_id", request.request_id},
-      {"remote", request.remote_address},
-      {"method", request.method},
-      {"operation", progress.operation},
-      {"user", progress.user},
-      {"access_key", progress.access_key},
-      {"bucket", progress.bucket},
-      {"key", progress.key},
-      {"status", writer.status()},
-      {"bytes_in", counted_body.bytes()},
-      {"bytes_out", writer.bytes()},
-      {"latency_ms", static_cast<double>(micros) / 1000.0},
-  };
   std::string_view error_code;
-  if (!status.ok()) {
-    error_code = ToS3Error(status.code()).code;
-    line["error"] = std::string(error_code);
-    if (ToS3Error(status.code()).http_status >= 500) line["detail"] = status.ToString();
+  if (!status.ok()) error_code = ToS3Error(status.code()).code;
+  // Built only when it will be written: a small GET's whole answer costs
+  // about as much as this line.
+  if (spdlog::default_logger_raw()->should_log(spdlog::level::info)) {
+    nlohmann::json line = {
+        {"request_id", request.request_id},
+        {"remote", request.remote_address},
+        {"method", request.method},
+        {"operation", progress.operation},
+        {"user", progress.user},
+        {"access_key", progress.access_key},
+        {"bucket", progress.bucket},
+        {"key", progress.key},
+        {"status", writer.status()},
+        {"bytes_in", counted_body.bytes()},
+        {"bytes_out", writer.bytes()},
+        {"latency_ms", static_cast<double>(micros) / 1000.0},
+    };
+    if (!status.ok()) {
+      line["error"] = std::string(error_code);
+      if (ToS3Error(status.code()).http_status >= 500) line["detail"] = status.ToString();
+    }
+    spdlog::info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
-  spdlog::info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   if (options_.audit != nullptr && obs::ShouldAudit(request.method, writer.status(), error_code)) {
     Audit(request, progress, writer.status(), error_code);
   }
