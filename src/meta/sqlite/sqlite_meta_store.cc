@@ -303,7 +303,15 @@ common::Status SqliteMetaStore::SetObjectTags(std::string_view bucket, std::stri
 common::Result<ObjectRecord> SqliteMetaStore::GetObject(std::string_view bucket,
                                                         std::string_view key) {
   STRATA_ASSIGN_OR_RETURN(internal::ReadPool::Lease reader, readers_->Acquire());
-  // One snapshot for both lookups, so the error names the state at one instant.
+  {
+    // The common case, a hit, is one statement: atomic by itself, so it
+    // needs no BEGIN and COMMIT (about 5 % of a small GET's CPU).
+    STRATA_ASSIGN_OR_RETURN(std::optional<ObjectRecord> record,
+                            FindObject(*reader, bucket, key, OnBadMetadata::kFail));
+    if (record) return *std::move(record);
+  }
+  // A miss: NoSuchKey or NoSuchBucket, looked up again in one snapshot so
+  // the error names the state at one instant.
   Transaction txn(*reader);
   STRATA_RETURN_IF_ERROR(txn.Begin(Transaction::Mode::kRead));
   STRATA_ASSIGN_OR_RETURN(std::optional<ObjectRecord> record,
