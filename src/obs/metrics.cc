@@ -7,10 +7,17 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <array>
+#include <atomic>
+#include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <sstream>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
+
+#include "common/string_hash.h"
 
 namespace strata::obs {
 namespace {
@@ -64,6 +71,44 @@ struct DeltaCounter {
     if (total > last) counter->Increment(static_cast<double>(total - last));
     last = total;
   }
+};
+
+// The request families' children of one operation. Family::Add builds a
+// label map, hashes it and takes the family's lock on every call; a request
+// made four such calls, and each metadata call one more.
+struct OperationSeries {
+  std::string label;  // the operation label's value
+  // By status class (1xx..5xx), made on first use so an operation exports
+  // only the classes it answered.
+  std::array<std::atomic<Counter*>, 5> requests{};
+  Histogram* duration = nullptr;
+  Counter* received = nullptr;
+  Counter* sent = nullptr;
+};
+
+// The children of one family per label value, found without allocating.
+// Only values the BoundedLabel admitted are kept, so it is bounded too.
+template <class Series>
+class SeriesCache {
+ public:
+  // The cached series of value, or null.
+  Series* Find(std::string_view value) {
+    std::shared_lock lock(mu_);
+    auto it = series_.find(value);
+    return it == series_.end() ? nullptr : it->second.get();
+  }
+  // Keeps made under value (unless another thread was first) and returns
+  // the one kept.
+  Series* Keep(std::string_view value, std::unique_ptr<Series> made) {
+    std::unique_lock lock(mu_);
+    auto [it, inserted] = series_.try_emplace(std::string(value), std::move(made));
+    return it->second.get();
+  }
+
+ private:
+  std::shared_mutex mu_;
+  std::unordered_map<std::string, std::unique_ptr<Series>, common::StringHash, std::equal_to<>>
+      series_;  // GUARDED_BY(mu_)
 };
 
 template <class T>
@@ -234,6 +279,29 @@ struct Metrics::Impl {
     }
   }
 
+  // The series of an operation label value (after BoundedLabel).
+  OperationSeries& SeriesOf(std::string_view operation) {
+    if (OperationSeries* found = operation_series.Find(operation)) return *found;
+    const std::string label = operation_label.Bound(operation);
+    if (OperationSeries* found = operation_series.Find(label)) return *found;
+    auto made = std::make_unique<OperationSeries>();
+    made->label = label;
+    const prometheus::Labels by_operation = {{"operation", label}};
+    made->duration = &duration.Add(by_operation, kRequestBuckets);
+    made->received = &received.Add(by_operation);
+    made->sent = &sent.Add(by_operation);
+    // A value past the cap is kept under its bounded label ("Other") only.
+    return *operation_series.Keep(label, std::move(made));
+  }
+  Histogram& MetaSeriesOf(std::string_view operation) {
+    if (Histogram** found = meta_series.Find(operation)) return **found;
+    const std::string label = meta_label.Bound(operation);
+    if (Histogram** found = meta_series.Find(label)) return **found;
+    auto made =
+        std::make_unique<Histogram*>(&meta_duration.Add({{"operation", label}}, kMetaBuckets));
+    return **meta_series.Keep(label, std::move(made));
+  }
+
   std::shared_ptr<prometheus::Registry> registry;
   BoundedLabel operation_label;
   BoundedLabel error_label;
@@ -246,6 +314,8 @@ struct Metrics::Impl {
   Family<Counter>& sent;
   Family<Counter>& errors;
   Family<Histogram>& meta_duration;
+  SeriesCache<OperationSeries> operation_series;
+  SeriesCache<Histogram*> meta_series;
   Gauge& in_flight;
   Gauge& open_connections;
   Family<Gauge>& drive_online;
@@ -303,23 +373,28 @@ Metrics::Metrics() : impl_(std::make_unique<Impl>()) {}
 Metrics::~Metrics() = default;
 
 void Metrics::RecordRequest(const RequestRecord& record) {
-  const std::string operation =
-      impl_->operation_label.Bound(record.operation.empty() ? "Unknown" : record.operation);
-  const prometheus::Labels by_operation = {{"operation", operation}};
-  impl_->requests
-      .Add({{"operation", operation}, {"status_class", std::string(StatusClass(record.status))}})
-      .Increment();
-  impl_->duration.Add(by_operation, kRequestBuckets).Observe(record.duration_seconds);
-  impl_->received.Add(by_operation).Increment(static_cast<double>(record.received_bytes));
-  impl_->sent.Add(by_operation).Increment(static_cast<double>(record.sent_bytes));
+  OperationSeries& series =
+      impl_->SeriesOf(record.operation.empty() ? "Unknown" : record.operation);
+  const std::string_view status_class = StatusClass(record.status);
+  std::atomic<Counter*>& by_class = series.requests[static_cast<size_t>(status_class[0] - '1')];
+  Counter* requests = by_class.load(std::memory_order_acquire);
+  if (requests == nullptr) {
+    // Add returns the one child of these labels, whichever thread asks.
+    requests = &impl_->requests.Add(
+        {{"operation", series.label}, {"status_class", std::string(status_class)}});
+    by_class.store(requests, std::memory_order_release);
+  }
+  requests->Increment();
+  series.duration->Observe(record.duration_seconds);
+  series.received->Increment(static_cast<double>(record.received_bytes));
+  series.sent->Increment(static_cast<double>(record.sent_bytes));
   if (!record.error_code.empty()) {
     impl_->errors.Add({{"code", impl_->error_label.Bound(record.error_code)}}).Increment();
   }
 }
 
 void Metrics::ObserveMetaOperation(std::string_view operation, double seconds) {
-  impl_->meta_duration.Add({{"operation", impl_->meta_label.Bound(operation)}}, kMetaBuckets)
-      .Observe(seconds);
+  impl_->MetaSeriesOf(operation).Observe(seconds);
 }
 
 void Metrics::CountAuditRecords(uint64_t written, uint64_t lost) {

@@ -5,6 +5,8 @@
 
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace strata::obs {
 namespace {
@@ -158,6 +160,39 @@ TEST(MetricsTest, LabelValuesAreBounded) {
   EXPECT_THAT(text, HasSubstr(R"(strata_s3_errors_total{code="Other"} 50)"));
   // Values seen before the cap keep their own series.
   EXPECT_THAT(text, HasSubstr(R"(strata_s3_errors_total{code="Code0"} 1)"));
+}
+
+// The series of an operation are found once and then reused, from many
+// threads at once: no count is lost, and each operation keeps its own.
+TEST(MetricsTest, ConcurrentRecordsOfTheSameOperationsAllCount) {
+  Metrics metrics;
+  constexpr int kThreads = 4;
+  constexpr int kRecords = 2000;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&metrics, t] {
+      for (int i = 0; i < kRecords; ++i) {
+        metrics.RecordRequest({.operation = (i + t) % 2 == 0 ? "GetObject" : "HeadObject",
+                               .status = i % 4 == 0 ? 404 : 200,
+                               .sent_bytes = 1});
+        metrics.ObserveMetaOperation("GetObject", 0.0001);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  const std::string text = metrics.Scrape();
+  const int each = kThreads * kRecords / 2;  // per operation
+  EXPECT_THAT(text,
+              HasSubstr(R"(strata_http_requests_total{operation="GetObject",status_class="2xx"} )" +
+                        std::to_string(each * 3 / 4) + "\n"));
+  EXPECT_THAT(
+      text, HasSubstr(R"(strata_http_requests_total{operation="HeadObject",status_class="4xx"} )" +
+                      std::to_string(each / 4) + "\n"));
+  EXPECT_THAT(text, HasSubstr(R"(strata_http_sent_bytes_total{operation="HeadObject"} )" +
+                              std::to_string(each) + "\n"));
+  EXPECT_THAT(text,
+              HasSubstr(R"(strata_meta_operation_duration_seconds_count{operation="GetObject"} )" +
+                        std::to_string(kThreads * kRecords) + "\n"));
 }
 
 TEST(MetricsTest, StatusClassLabelHasOnlyFiveValues) {
