@@ -1,5 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
 #include "common/byte_stream.h"
 #include "common/hash.h"
 #include "common/hex.h"
@@ -47,6 +52,52 @@ TEST(HashTest, KnownDigests) {
   EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
   EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));
   EXPECT_FALSE(ConstantTimeEquals("abc", "ab"));
+}
+
+TEST(HashTest, MoreKnownAnswers) {
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(HexEncode(Md5("abc")), "900150983cd24fb0d6963f7d28e17f72");
+  Digest sha1(Digest::Algorithm::kSha1);
+  sha1.Update("a");
+  sha1.Update("bc");
+  EXPECT_EQ(HexEncode(sha1.Finish()), "a9993e364706816aba3e25717850c26c9cd0d89d");
+  Digest sha256(Digest::Algorithm::kSha256);
+  sha256.Update("ab");
+  sha256.Update("c");
+  EXPECT_EQ(HexEncode(sha256.Finish()), Sha256Hex("abc"));
+  // RFC 4231 test cases 1 and 6 (a key longer than SHA-256's block), and
+  // the empty key.
+  EXPECT_EQ(HexEncode(HmacSha256(std::string(20, '\x0b'), "Hi There")),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  EXPECT_EQ(HexEncode(HmacSha256(std::string(131, '\xaa'),
+                                 "Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  EXPECT_EQ(HexEncode(HmacSha256("", "")),
+            "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+}
+
+// HMACs reuse one context per thread, re-keyed per call: no call may see
+// another's key, on this thread or another.
+TEST(HashTest, HmacKeysDoNotLeakBetweenCallsOrThreads) {
+  const std::string jefe = HexEncode(HmacSha256("Jefe", "what do ya want for nothing?"));
+  const std::string long_key =
+      HexEncode(HmacSha256(std::string(131, '\xaa'), "what do ya want for nothing?"));
+  EXPECT_NE(jefe, long_key);
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 500; ++i) {
+        if (HexEncode(HmacSha256(std::string(131, '\xaa'), "what do ya want for nothing?")) !=
+                long_key ||
+            HexEncode(HmacSha256("Jefe", "what do ya want for nothing?")) != jefe) {
+          ++wrong;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST(HexTest, RoundTripsAndRejects) {
