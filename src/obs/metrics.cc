@@ -101,8 +101,7 @@ class SeriesCache {
   // the one kept.
   Series* Keep(std::string_view value, std::unique_ptr<Series> made) {
     std::unique_lock lock(mu_);
-    auto [it, inserted] = series_.try_emplace(std::string(value), std::move(made));
-    return it->second.get();
+    return series_.try_emplace(std::string(value), std::move(made)).first->second.get();
   }
 
  private:
